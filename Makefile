@@ -1,0 +1,64 @@
+# aclara: `make run` starts the whole stack; `make test` runs the whole suite.
+# Both set up what they need on first use: two virtual environments (.venv/gateway on Python 3.11+,
+# .venv/engine on Python 3.10 for rasa 3.6), compiled catalogs and a trained model.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help run test setup check eval-nlu bench catalogs model clean
+
+PYTHON ?= python3
+export PYTHON310
+GATEWAY := .venv/gateway
+ENGINE := .venv/engine
+GW_PY := $(GATEWAY)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+run: setup ## set up if needed, train if inputs changed, start actions + Rasa + gateway
+	@$(GW_PY) -m tools.stack
+
+test: setup ## set up if needed and run the whole test suite
+	$(GW_PY) -m knowledge check
+	$(GW_PY) -m pytest
+	$(ENGINE)/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
+
+setup: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs model
+
+$(GATEWAY)/.installed: pyproject.toml requirements/gateway.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: the gateway needs Python 3.11 or newer as \`$(PYTHON)\`; install it or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	rm -rf $(GATEWAY)
+	$(PYTHON) -m venv $(GATEWAY)
+	$(GW_PY) -m pip install -q -c requirements/gateway.lock -e '.[gateway,test]'
+	touch $@
+
+$(ENGINE)/.installed: requirements/engine.lock
+	@py310=$$(tools/find-python310) || exit 1; \
+	  rm -rf $(ENGINE) && "$$py310" -m venv $(ENGINE)
+	$(ENGINE)/bin/python -m pip install -q -r requirements/engine.lock
+	$(ENGINE)/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
+	@$(GATEWAY)/bin/pybabel compile -q -d locales -D messages
+
+model: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs ## regenerate bot data and train, only if inputs changed
+	@$(GW_PY) -m tools.train
+
+check: $(GATEWAY)/.installed ## validate the knowledge base
+	$(GW_PY) -m knowledge check
+
+eval-nlu: setup ## intent accuracy on held-out examples, per topic and language
+	$(GW_PY) -m bench.pipelines --config bot/config.yml
+
+bench: setup ## compare NLU pipelines and measure the engine budget
+	$(GW_PY) -m bench.pipelines --config bot/config.yml bot/config-diet.yml
+	$(GW_PY) -m bench.engine
+
+clean: ## remove environments, models and generated files
+	rm -rf .venv bot/models bot/.rasa bot/results bot/data/generated bot/domain/generated.yml

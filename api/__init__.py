@@ -1,0 +1,1 @@
+"""aclara's HTTP gateway: chat API, the web page, language handling and privacy filtering."""

@@ -1,0 +1,50 @@
+"""Request dependencies, as Annotated aliases for handlers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from babel.support import Translations
+from fastapi import Depends, HTTPException, Request
+
+from api.config import Settings, get_settings
+from api.i18n import Detector
+from api.rasa import RasaClient
+from knowledge import KnowledgeBase
+
+__all__ = ["DetectorDep", "KnowledgeDep", "RasaDep", "SettingsDep", "TranslationsDep", "supported_lang"]
+
+
+def _knowledge(request: Request) -> KnowledgeBase:
+    kb: KnowledgeBase = request.app.state.knowledge
+    return kb
+
+
+def _rasa(request: Request) -> RasaClient:
+    rasa: RasaClient = request.app.state.rasa
+    return rasa
+
+
+def _detector(request: Request) -> Detector:
+    detector: Detector = request.app.state.detector
+    return detector
+
+
+def _translations(request: Request) -> dict[str, Translations]:
+    translations: dict[str, Translations] = request.app.state.translations
+    return translations
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+KnowledgeDep = Annotated[KnowledgeBase, Depends(_knowledge)]
+RasaDep = Annotated[RasaClient, Depends(_rasa)]
+DetectorDep = Annotated[Detector, Depends(_detector)]
+TranslationsDep = Annotated[dict[str, Translations], Depends(_translations)]
+
+
+def supported_lang(kb: KnowledgeBase, lang: str) -> str:
+    """The canonical code for lang (any case). Raises 422 naming the supported codes."""
+    for code in kb.codes:
+        if code.lower() == lang.lower():
+            return code
+    raise HTTPException(422, f"unsupported language {lang!r}; use one of: {', '.join(kb.codes)}")

@@ -1,0 +1,62 @@
+"""create_app(): the FastAPI gateway, assembled from settings, middleware and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.config import Settings, get_settings
+from api.i18n import Detector, LangidDetector, load_translations
+from api.limits import BodyLimitMiddleware
+from api.rasa import RasaClient, RasaUnavailable
+from api.routes import chat, health, meta, page
+from knowledge import load_knowledge
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, transport: httpx.AsyncBaseTransport | None = None,
+               detector: Detector | None = None) -> FastAPI:
+    """Build the gateway. Tests may pass settings, a fake Rasa transport and a fake detector."""
+    settings = settings or get_settings()
+    # httpx logs every URL at INFO, and Rasa URLs carry the API token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        kb = load_knowledge()
+        app.state.knowledge = kb
+        app.state.translations = load_translations(kb.codes)
+        app.state.detector = detector or LangidDetector(kb.codes)
+        async with httpx.AsyncClient(timeout=settings.rasa_timeout_s, transport=transport) as client:
+            app.state.rasa = RasaClient(
+                client,
+                url=settings.rasa_url,
+                token=settings.rasa_token.get_secret_value(),
+                actions_url=settings.actions_url,
+            )
+            yield
+
+    app = FastAPI(title="aclara", version="0.1.0", lifespan=lifespan)
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    @app.exception_handler(RasaUnavailable)
+    async def engine_unavailable(request: Request, exc: RasaUnavailable) -> JSONResponse:
+        logging.getLogger(__name__).warning("engine.unavailable reason=%s", exc)
+        return JSONResponse(
+            {"detail": "engine unavailable"}, status_code=503, headers={"Retry-After": str(settings.retry_after_s)}
+        )
+
+    app.include_router(chat.router)
+    app.include_router(meta.router)
+    app.include_router(health.router)
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
+    return app

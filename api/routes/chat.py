@@ -1,0 +1,89 @@
+"""The chat API used by the web page and the widget."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Response
+
+from api.config import Settings
+from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, supported_lang
+from api.i18n import choose_language, negotiate
+from api.models import ChatReply, ChatRequest, Message
+from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
+from knowledge import KnowledgeBase
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+logger = logging.getLogger(__name__)
+
+
+def sender_for(settings: Settings, session_id: str) -> str:
+    """The id Rasa sees for a session: a keyed hash, never the session id itself."""
+    return keyed_hash(settings.secret_key.get_secret_value(), "web:" + session_id)
+
+
+def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
+    """(text, is_payload): known button payloads pass through; any other leading "/" is dropped
+    so that typed text can never trigger an arbitrary intent."""
+    known = {f"/{t.intent}" for t in kb.topics} | {"/menu", "/greet"}
+    if text in known:
+        return text, True
+    stripped = text.lstrip("/").strip()
+    return (stripped or text.replace("/", " ").strip() or "?"), False
+
+
+def to_message(raw: dict[str, Any]) -> Message | None:
+    """A bot message from Rasa's REST output: an answer payload (custom) or plain text with buttons."""
+    custom = raw.get("custom")
+    if isinstance(custom, dict) and custom.get("topic"):
+        return Message.model_validate(
+            {k: custom.get(k) for k in ("text", "buttons", "sources", "topic", "last_reviewed")}
+        )
+    if isinstance(raw.get("text"), str):
+        return Message(text=raw["text"], buttons=raw.get("buttons") or [])
+    return None
+
+
+@router.post("/chat", response_model=ChatReply, responses={422: {}, 413: {}, 503: {}})
+async def chat(
+    body: ChatRequest,
+    settings: SettingsDep,
+    kb: KnowledgeDep,
+    rasa: RasaDep,
+    detector: DetectorDep,
+    accept_language: str | None = Header(default=None),
+) -> ChatReply:
+    """Send one message and get the bot's reply, in the chosen or detected language."""
+    started = time.monotonic()
+    explicit = supported_lang(kb, body.lang) if body.lang else None
+    session_id = body.session_id or new_session_id()
+    sender = sender_for(settings, session_id)
+    text, is_payload = normalize_payload(kb, body.message.strip() or body.message)
+    slots = await rasa.slots(sender) if body.session_id else {}
+    session_lang = slots.get("language") if slots.get("language") in kb.codes else None
+    choice = choose_language(
+        explicit=explicit,
+        session_lang=session_lang if body.session_id else None,
+        session_chosen=bool(slots.get("language_chosen")),
+        detected=None if is_payload else detector.detect(text),
+        threshold=settings.detect_threshold,
+        accepted=negotiate(accept_language, kb.codes),
+    )
+    raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
+    messages = [m for m in (to_message(r) for r in raw) if m is not None]
+    logger.info(
+        "chat.reply lang=%s chosen=%s n=%d ms=%d", choice.lang, choice.chosen, len(messages),
+        (time.monotonic() - started) * 1000,
+    )
+    return ChatReply(session_id=session_id, lang=choice.lang, messages=messages)
+
+
+@router.delete("/sessions/{session_id}", status_code=204, responses={422: {}, 503: {}})
+async def forget_session(
+    session_id: Annotated[str, Path(pattern=SESSION_ID_PATTERN)], settings: SettingsDep, rasa: RasaDep
+) -> Response:
+    """Forget a conversation: everything Rasa holds for it is replaced by nothing."""
+    await rasa.forget(sender_for(settings, session_id))
+    return Response(status_code=204)

@@ -1,0 +1,61 @@
+"""GET /: a minimal full-page chat, labelled from the catalogs in the visitor's language."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+from string import Template
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import KnowledgeDep, TranslationsDep
+from api.i18n import negotiate
+
+router = APIRouter(tags=["page"])
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def N_(message: str) -> str:
+    """Mark a catalog key for extraction by pybabel."""
+    return message
+
+
+LABELS = {
+    "title": N_("page.title"),
+    "intro": N_("page.intro"),
+    "placeholder": N_("page.placeholder"),
+    "send": N_("page.send"),
+    "sources": N_("page.sources"),
+    "last_reviewed": N_("page.last_reviewed"),
+    "error": N_("page.error"),
+    "clear": N_("page.clear"),
+    "language": N_("page.language"),
+}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def page(
+    kb: KnowledgeDep,
+    translations: TranslationsDep,
+    lang: str | None = Query(default=None, max_length=35),
+    accept_language: str | None = Header(default=None),
+) -> HTMLResponse:
+    """The full-page chat."""
+    code = next((c for c in kb.codes if lang and c.lower() == lang.lower()), None)
+    code = code or negotiate(accept_language, kb.codes) or "en"
+    labels = {name: translations[code].gettext(key) for name, key in LABELS.items()}
+    language = kb.language(code)
+    html = Template((STATIC / "page.html").read_text(encoding="utf-8")).substitute(
+        lang=code,
+        dir=language.dir if language else "ltr",
+        title=escape(labels["title"]),
+        intro=escape(labels["intro"]),
+        labels=json.dumps(labels | {"lang": code}).replace("<", "\\u003c"),
+    )
+    return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})

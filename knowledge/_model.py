@@ -1,0 +1,126 @@
+"""The knowledge base's data model: frozen dataclasses, no behaviour beyond lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CATEGORIES",
+    "DIALOGUE_INTENTS",
+    "STATUSES",
+    "KnowledgeBase",
+    "Language",
+    "Problem",
+    "Source",
+    "Topic",
+    "Translation",
+]
+
+CATEGORIES = ("events", "for-me", "help", "about")
+DIALOGUE_INTENTS = ("greet", "goodbye", "thanks", "menu", "out_of_scope")
+STATUSES = ("machine-drafted", "reviewed")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the service answers in."""
+
+    code: str
+    name: str
+    native: str
+    dir: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a topic's facts come from."""
+
+    title: str
+    publisher: str
+    url: str
+    published: dt.date
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One topic's text in one language."""
+
+    lang: str
+    title: str
+    long: str
+    short: str
+    examples: tuple[str, ...]
+    status: str
+    version: int
+    """For English, the version of the text; for other languages, the English version it was made from."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One answerable topic, in every language."""
+
+    id: str
+    category: str
+    last_reviewed: dt.date
+    review_by: dt.date
+    as_of: dt.date | None
+    related: tuple[str, ...]
+    sources: tuple[Source, ...]
+    text: dict[str, Translation]
+
+    @property
+    def intent(self) -> str:
+        """The Rasa intent name for this topic."""
+        return "ask_" + self.id.replace(".", "__").replace("-", "_")
+
+    def is_stale(self, today: dt.date) -> bool:
+        """Whether the topic is past its review-by date."""
+        return today > self.review_by
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge files."""
+
+    file: str
+    field: str
+    message: str
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        kind = "error" if self.is_error else "warning"
+        return f"{self.file}: {self.field}: {kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every topic and language, indexed for lookup."""
+
+    languages: tuple[Language, ...]
+    topics: tuple[Topic, ...]
+    dialogue: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Example messages for the non-topic intents (greet, menu, out_of_scope, ...), by intent and language."""
+    _by_id: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
+    _by_intent: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({t.id: t for t in self.topics})
+        self._by_intent.update({t.intent: t for t in self.topics})
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The supported language codes, English first."""
+        return tuple(lang.code for lang in self.languages)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        """The topic with this id, or None."""
+        return self._by_id.get(topic_id)
+
+    def topic_for_intent(self, intent: str) -> Topic | None:
+        """The topic a Rasa intent stands for, or None."""
+        return self._by_intent.get(intent)
+
+    def language(self, code: str) -> Language | None:
+        """The language with this code, or None."""
+        return next((lang for lang in self.languages if lang.code == code), None)

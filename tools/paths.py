@@ -1,0 +1,11 @@
+"""Where things are in the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT = ROOT / "bot"
+MODELS = BOT / "models"
+ENGINE_BIN = ROOT / ".venv" / "engine" / "bin"
+SECRET_FILE = ROOT / ".secret_key"

@@ -1,0 +1,158 @@
+"""Start the action server, the Rasa server and the gateway; stop all three together.
+
+`python -m tools.stack` is what `make run` runs. The integration tests use the same functions
+to start the real processes on free ports.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from tools.paths import BOT, ENGINE_BIN, ROOT, SECRET_FILE
+from tools.train import engine_env, ensure_model
+
+READY_TIMEOUT_S = {"actions": 60.0, "rasa": 180.0, "gateway": 60.0}
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def secret_key() -> str:
+    """API_SECRET_KEY from the environment, else from the git-ignored .secret_key (created on first use)."""
+    if os.environ.get("API_SECRET_KEY"):
+        return os.environ["API_SECRET_KEY"]
+    if not SECRET_FILE.exists():
+        SECRET_FILE.touch(mode=0o600)
+        SECRET_FILE.write_text(secrets.token_urlsafe(32))
+    return SECRET_FILE.read_text().strip()
+
+
+def start(argv: list[str], *, env: dict[str, str], cwd: Path, log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """Start a process in its own process group, so that it can be stopped with its children."""
+    return subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT if log else None,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """Stop a process group: SIGTERM, then SIGKILL if it does not exit in time."""
+    if process.poll() is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def wait_ready(name: str, url: str, process: subprocess.Popen[bytes]) -> float:
+    """Poll url until it answers 200; returns seconds waited. Raises RuntimeError if the process dies or times out."""
+    started = time.monotonic()
+    deadline = started + READY_TIMEOUT_S[name]
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} before it was ready")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{name} was not ready after {READY_TIMEOUT_S[name]:.0f} s")
+
+
+def start_actions(port: int, log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """The rasa_sdk action server, bound to 127.0.0.1."""
+    env = engine_env() | {"SANIC_HOST": "127.0.0.1"}
+    argv = [str(ENGINE_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return start(argv, env=env, cwd=BOT, log=log)
+
+
+def start_rasa(port: int, *, model: Path, token: str, actions_port: int,
+               log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """The Rasa server with its HTTP API, bound to 127.0.0.1 and protected by a token."""
+    env = engine_env() | {"ACLARA_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+    argv = [
+        str(ENGINE_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
+        "--auth-token", token, "--model", str(model), "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+    ]
+    return start(argv, env=env, cwd=BOT, log=log)
+
+
+def start_gateway(port: int, *, host: str, env: dict[str, str], log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """The FastAPI gateway under uvicorn, without access logs (they would record IP addresses)."""
+    argv = [
+        sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", host, "--port", str(port),
+        "--no-access-log", "--no-server-header", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
+    ]
+    return start(argv, env=env, cwd=ROOT, log=log)
+
+
+def gateway_env(*, secret: str, rasa_port: int, rasa_token: str, actions_port: int) -> dict[str, str]:
+    """The gateway's environment: API_* settings pointing at the local engine."""
+    return dict(os.environ) | {
+        "API_SECRET_KEY": secret,
+        "API_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "API_RASA_TOKEN": rasa_token,
+        "API_ACTIONS_URL": f"http://127.0.0.1:{actions_port}",
+    }
+
+
+def main() -> int:
+    """Run the whole stack in the foreground until Ctrl-C."""
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    actions_port = int(os.environ.get("ACTIONS_PORT", "5055"))
+    started = time.monotonic()
+    model = ensure_model()
+    token = secrets.token_urlsafe(24)
+    processes: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops everything, like Ctrl-C
+    try:
+        processes.append(start_actions(actions_port))
+        wait_ready("actions", f"http://127.0.0.1:{actions_port}/health", processes[-1])
+        processes.append(start_rasa(rasa_port, model=model, token=token, actions_port=actions_port))
+        wait_ready("rasa", f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[-1])
+        env = gateway_env(secret=secret_key(), rasa_port=rasa_port, rasa_token=token, actions_port=actions_port)
+        processes.append(start_gateway(port, host=host, env=env))
+        wait_ready("gateway", f"http://127.0.0.1:{port}/readyz", processes[-1])
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        print(f"\naclara is ready after {time.monotonic() - started:.0f} s: http://{shown}:{port}/  (Ctrl-C stops it)\n",
+              flush=True)
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        print("error: a process stopped unexpectedly; stopping the others", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ...", file=sys.stderr)
+        return 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for process in reversed(processes):
+            stop(process)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
