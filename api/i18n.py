@@ -111,7 +111,7 @@ class LangidDetector:
     def __init__(self, codes: tuple[str, ...]) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        self._identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._by_langid = {code.split("-")[0]: code for code in codes}
         self._identifier.set_languages(sorted(self._by_langid))
 

@@ -72,6 +72,7 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
     codes = [lang.code for lang in languages]
     topics: list[Topic] = []
     seen: dict[str, str] = {}
+    known_ids: set[str] = set()
     for path in sorted((directory / "data").glob("*.yml")):
         name = f"data/{path.name}"
         try:
@@ -79,17 +80,19 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, "(file)", f"not valid YAML: {exc}".splitlines()[0]))
             continue
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(raw_id, str):
+            if raw_id in seen:
+                problems.append(Problem(name, "id", f"duplicate id {raw_id!r}, also in {seen[raw_id]}"))
+                continue
+            seen[raw_id] = name
+            known_ids.add(raw_id)
         topic = _read_topic(name, path.stem, raw, codes, problems)
-        if topic is None:
-            continue
-        if topic.id in seen:
-            problems.append(Problem(name, "id", f"duplicate id {topic.id!r}, also in {seen[topic.id]}"))
-            continue
-        seen[topic.id] = name
-        topics.append(topic)
+        if topic is not None:
+            topics.append(topic)
     topics.sort(key=lambda t: (CATEGORIES.index(t.category), t.id))
     dialogue = _read_dialogue(directory / "dialogue.yml", codes, problems)
-    _check_links(topics, problems)
+    _check_links(topics, known_ids, problems)
     _check_examples(topics, problems)
     return KnowledgeBase(languages=tuple(languages), topics=tuple(topics), dialogue=dialogue), problems
 
@@ -305,8 +308,7 @@ def _read_translation(name: str, code: str, item: dict[str, Any], problems: list
     )
 
 
-def _check_links(topics: list[Topic], problems: list[Problem]) -> None:
-    ids = {t.id for t in topics}
+def _check_links(topics: list[Topic], ids: set[str], problems: list[Problem]) -> None:
     for topic in topics:
         for i, other in enumerate(topic.related):
             if other not in ids:

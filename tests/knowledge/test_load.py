@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import DATA_DIR, KnowledgeError, check_knowledge, load_knowledge
+from knowledge.__main__ import main
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def test_real_knowledge_base_loads_with_every_language() -> None:
+    kb = load_knowledge()
+    assert len(kb.topics) >= 10
+    assert kb.codes[:2] == ("en", "es")
+    for topic in kb.topics:
+        assert set(topic.text) == set(kb.codes)
+        assert topic.sources
+    assert kb.topic_for_intent(kb.topics[0].intent) is kb.topics[0]
+
+
+def test_real_knowledge_base_has_no_errors() -> None:
+    assert [p for p in check_knowledge(today=TODAY) if p.is_error] == []
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A copy of the real knowledge directory to break in small ways."""
+    for name in ("languages.yml", "dialogue.yml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    shutil.copytree(DATA_DIR / "data", tmp_path / "data")
+    return tmp_path
+
+
+def edit(kb_dir: Path, topic_id: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = kb_dir / "data" / f"{topic_id}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def messages(kb_dir: Path) -> list[str]:
+    return [str(p) for p in check_knowledge(kb_dir, today=TODAY)]
+
+
+def test_missing_language(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d["text"].pop("es"))
+    assert messages(kb_dir) == ["data/about.service.yml: text.es: error: missing language"]
+
+
+def test_missing_source(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d.pop("sources"))
+    assert messages(kb_dir) == [
+        "data/about.service.yml: sources: error: missing: every topic needs at least one source"
+    ]
+
+
+def test_malformed_dates(kb_dir: Path) -> None:
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["last_reviewed"] = "28/11/2026"
+        d["sources"][0]["published"] = "2026-13-01"
+
+    edit(kb_dir, "about.service", change)
+    assert messages(kb_dir) == [
+        "data/about.service.yml: last_reviewed: error: malformed date '28/11/2026'; use YYYY-MM-DD",
+        "data/about.service.yml: sources[0].published: error: malformed date '2026-13-01'; use YYYY-MM-DD",
+    ]
+
+
+def test_duplicate_id(kb_dir: Path) -> None:
+    shutil.copy(kb_dir / "data" / "about.service.yml", kb_dir / "data" / "about.service-copy.yml")
+    found = messages(kb_dir)
+    assert "data/about.service.yml: id: error: duplicate id 'about.service', also in data/about.service-copy.yml" in found
+    assert "data/about.service-copy.yml: id: error: must match the file name 'about.service-copy'" in found
+
+
+def test_short_answer_over_sms_budget(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d["text"]["es"].update(short="á" * 202))
+    edit(kb_dir, "help.free-help", lambda d: d["text"]["en"].update(short="a" * 460))
+    found = messages(kb_dir)
+    assert "data/about.service.yml: text.es.short: error: over the SMS budget: 202 of 201" in found
+    assert "data/help.free-help.yml: text.en.short: error: over the SMS budget: 460 of 459" in found
+
+
+def test_unknown_related_topic(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d.update(related=["help.nowhere"]))
+    assert messages(kb_dir) == ["data/about.service.yml: related[0]: error: unknown topic 'help.nowhere'"]
+
+
+def test_stale_review_by_is_a_warning(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d.update(review_by=dt.date(2026, 11, 30)))
+    problems = check_knowledge(kb_dir, today=dt.date(2026, 12, 1))
+    stale = [p for p in problems if p.field == "review_by"]
+    assert [str(p) for p in stale] == ["data/about.service.yml: review_by: warning: stale: review was due 2026-11-30"]
+    assert not any(p.is_error for p in problems)
+
+
+def test_status_topic_review_window(kb_dir: Path) -> None:
+    edit(kb_dir, "events.court-cases", lambda d: d.update(review_by=dt.date(2027, 4, 1)))
+    assert messages(kb_dir) == [
+        "data/events.court-cases.yml: review_by: error: status topics must be reviewed within 120 days"
+    ]
+
+
+def test_outdated_translation_is_reported(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d["text"]["en"].update(version=2))
+    assert messages(kb_dir) == [
+        "data/about.service.yml: text.es.from_version: warning: outdated: made from English version 1, "
+        "English is now 2"
+    ]
+
+
+def test_every_problem_is_reported_at_once(kb_dir: Path) -> None:
+    edit(kb_dir, "about.service", lambda d: d["text"].pop("es"))
+    edit(kb_dir, "help.free-help", lambda d: d.pop("sources"))
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(kb_dir)
+    assert [p.file for p in caught.value.problems] == ["data/about.service.yml", "data/help.free-help.yml"]
+
+
+def test_same_question_in_two_topics(kb_dir: Path) -> None:
+    question = load_knowledge(kb_dir).topic("about.service").text["en"].examples[0]  # type: ignore[union-attr]
+    edit(kb_dir, "help.free-help", lambda d: d["text"]["en"]["examples"].append(question.upper()))
+    assert messages(kb_dir) == [
+        "data/about.service.yml: text.en.examples[0]: error: same question as in help.free-help"
+    ]
+
+
+def test_cli_exit_codes(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--dir", str(kb_dir)]) == 0
+    edit(kb_dir, "about.service", lambda d: d["text"].pop("es"))
+    assert main(["check", "--dir", str(kb_dir)]) == 1
+    assert "1 errors, 0 warnings" in capsys.readouterr().out
