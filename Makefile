@@ -45,7 +45,7 @@ $(ENGINE)/.installed: requirements/engine.lock
 	touch $@
 
 catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
-	@$(GATEWAY)/bin/pybabel compile -q -d locales -D messages
+	@$(GATEWAY)/bin/pybabel compile -d locales -D messages >/dev/null
 
 model: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs ## regenerate bot data and train, only if inputs changed
 	@$(GW_PY) -m tools.train

@@ -62,7 +62,12 @@ def rasa_train(config: Path, out: Path, name: str, *, nlu_only: bool = False) ->
     command = [str(ENGINE_BIN / "rasa"), "train", *(["nlu"] if nlu_only else [])]
     command += ["--config", str(config), "--out", str(out), "--fixed-model-name", name]
     command += ["--nlu", "data"] if nlu_only else ["--domain", "domain", "--data", "data"]
-    subprocess.run(command, cwd=BOT, env=engine_env(), check=True, stdout=subprocess.DEVNULL)
+    log = BOT / "results" / "train.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("wb") as handle:
+        result = subprocess.run(command, cwd=BOT, env=engine_env(), stdout=handle, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise SystemExit(f"rasa train failed (exit {result.returncode}); see {log.relative_to(ROOT)}")
     return out / f"{name}.tar.gz"
 
 

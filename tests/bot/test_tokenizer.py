@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.tokenizer import MultilingualTokenizer
+
+
+def tokens(text: str) -> list[str]:
+    tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
+    return [t.text for t in tokenizer.tokenize(Message(data={"text": text}), "text")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ITIN 是什么", ["ITIN", "是", "什", "么"]),
+        ("KTX 예약하고 싶어요", ["KTX", "예약하고", "싶어요"]),
+        ("IRS와 ICE", ["IRS와", "ICE"]),
+        ("¿Qué es un ITIN?", ["Qué", "es", "un", "ITIN"]),
+        ("Tôi cần giúp đỡ", ["Tôi", "cần", "giúp", "đỡ"]),
+        ("ما هو ITIN", ["ما", "هو", "ITIN"]),
+    ],
+)
+def test_keeps_every_script(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "我的 ITIN 过期了"
+    tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
+    for token in tokenizer.tokenize(Message(data={"text": text}), "text"):
+        assert text[token.start : token.end] == token.text
+
+
+def test_real_emoji_are_dropped() -> None:
+    assert tokens("hola 😀 ayuda") == ["hola", "ayuda"]

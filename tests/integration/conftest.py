@@ -1,0 +1,61 @@
+"""Start the real action server, Rasa server and gateway on free ports, once per test session.
+
+The model is trained only if its inputs changed since the last run (tools.train).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tools import stack
+from tools.train import ensure_model
+
+
+@dataclass(frozen=True)
+class Stack:
+    gateway: str
+    rasa: str
+    rasa_token: str
+    secret: str
+    logs: Path
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    logs = tmp_path_factory.mktemp("stack-logs")
+    model = ensure_model()
+    ports = {name: stack.free_port() for name in ("actions", "rasa", "gateway")}
+    token = secrets.token_urlsafe(16)
+    processes = []
+    try:
+        with (logs / "actions.log").open("wb") as log:
+            processes.append(stack.start_actions(ports["actions"], log=log))
+        stack.wait_ready("actions", f"http://127.0.0.1:{ports['actions']}/health", processes[-1])
+        with (logs / "rasa.log").open("wb") as log:
+            processes.append(
+                stack.start_rasa(ports["rasa"], model=model, token=token, actions_port=ports["actions"], log=log)
+            )
+        stack.wait_ready("rasa", f"http://127.0.0.1:{ports['rasa']}/status?token={token}", processes[-1])
+        secret = secrets.token_urlsafe(32)
+        env = stack.gateway_env(
+            secret=secret, rasa_port=ports["rasa"], rasa_token=token, actions_port=ports["actions"]
+        )
+        with (logs / "gateway.log").open("wb") as log:
+            processes.append(stack.start_gateway(ports["gateway"], host="127.0.0.1", env=env, log=log))
+        stack.wait_ready("gateway", f"http://127.0.0.1:{ports['gateway']}/readyz", processes[-1])
+        yield Stack(f"http://127.0.0.1:{ports['gateway']}", f"http://127.0.0.1:{ports['rasa']}", token, secret, logs)
+    finally:
+        for process in reversed(processes):
+            stack.stop(process)
+
+
+@pytest.fixture
+def gateway(live_stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_stack.gateway, timeout=30.0) as client:
+        yield client
