@@ -1,0 +1,147 @@
+"""Compare NLU pipelines: training time, peak memory, model size and held-out accuracy.
+
+    python -m bench.pipelines --config bot/config.yml bot/config-diet.yml [--holdout 0.25] [--scale 4]
+
+For each config it regenerates the bot data with a deterministic held-out share per topic and
+language, trains an NLU model, parses every held-out example with the real model, and prints
+accuracy per language, per topic, and the most confused topic pairs. --scale N adds N noisy
+copies of every training example, to measure training time at a larger data size.
+The normal (full) training data is regenerated at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import resource
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from knowledge import load_knowledge
+from tools.paths import BOT, ENGINE_BIN, ROOT
+from tools.train import engine_env, generate, rasa_train
+
+
+def held_out_examples(test_file: Path) -> list[dict[str, str]]:
+    """Held-out examples with their intent and language (looked up in the knowledge base)."""
+    kb = load_knowledge()
+    language_of: dict[tuple[str, str], str] = {}
+    for topic in kb.topics:
+        for code, text in topic.text.items():
+            for example in text.examples:
+                language_of[(topic.intent, example)] = code
+    for intent, by_lang in kb.dialogue.items():
+        for code, examples in by_lang.items():
+            for example in examples:
+                language_of[(intent, example)] = code
+    data = yaml.safe_load(test_file.read_text(encoding="utf-8"))
+    items = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            text = line.removeprefix("- ").strip()
+            if text:
+                items.append({"text": text, "intent": block["intent"], "lang": language_of[(block["intent"], text)]})
+    return items
+
+
+def add_noisy_copies(copies: int, seed: int = 7) -> int:
+    """Write nlu-scale.yml with `copies` perturbed copies of every training example; returns how many."""
+    rng = random.Random(seed)
+    scaled: dict[str, list[str]] = collections.defaultdict(list)
+    for path in sorted((BOT / "data" / "generated").glob("nlu-*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in block["examples"].splitlines():
+                text = line.removeprefix("- ").strip()
+                for _ in range(copies):
+                    chars = list(text)
+                    if len(chars) > 3:
+                        del chars[rng.randrange(len(chars))]
+                    scaled[block["intent"]].append("".join(chars) + rng.choice(["", " ?", " pls", "!!", " 🙏"]))
+    document = {"version": "3.1", "nlu": [{"intent": i, "examples": "".join(f"- {e}\n" for e in set(v))}
+                                          for i, v in scaled.items()]}
+    (BOT / "data" / "generated" / "nlu-scale.yml").write_text(yaml.safe_dump(document, allow_unicode=True))
+    return sum(len(set(v)) for v in scaled.values())
+
+
+def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
+    """Train one config on the training split and score it on the held-out split."""
+    with tempfile.TemporaryDirectory() as tmp:
+        test_file = Path(tmp) / "test.yml"
+        generate("--holdout", str(holdout), "--test-out", str(test_file))
+        extra = add_noisy_copies(scale) if scale else 0
+        started = time.monotonic()
+        model = rasa_train(config, Path(tmp), "bench", nlu_only=True)
+        seconds = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        examples = held_out_examples(test_file)
+        (Path(tmp) / "examples.json").write_text(json.dumps(examples, ensure_ascii=False))
+        subprocess.run(
+            [str(ENGINE_BIN / "python"), str(ROOT / "bench" / "engine_parse.py"), str(model),
+             str(Path(tmp) / "examples.json"), str(Path(tmp) / "predictions.json")],
+            cwd=BOT, env=engine_env(), check=True, capture_output=True,
+        )
+        predictions = json.loads((Path(tmp) / "predictions.json").read_text(encoding="utf-8"))
+        return {
+            "config": str(config.relative_to(ROOT)),
+            "train_s": round(seconds, 1),
+            "peak_rss_mb_max_so_far": round(peak_mb),
+            "model_mb": round(model.stat().st_size / 1e6, 2),
+            "extra_examples": extra,
+            "predictions": predictions,
+        }
+
+
+def report(result: dict[str, object]) -> None:
+    """Print accuracy per language and per topic, and the worst confusions."""
+    predictions: list[dict[str, object]] = result["predictions"]  # type: ignore[assignment]
+    print(f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
+          f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples")
+    by_lang: dict[str, list[bool]] = collections.defaultdict(list)
+    by_lang_top: dict[str, list[bool]] = collections.defaultdict(list)
+    by_intent: dict[str, list[bool]] = collections.defaultdict(list)
+    confusions: collections.Counter[tuple[str, str]] = collections.Counter()
+    for p in predictions:
+        ok = p["predicted"] == p["intent"]
+        by_lang[str(p["lang"])].append(ok)
+        by_lang_top[str(p["lang"])].append(p["top"] == p["intent"])
+        by_intent[str(p["intent"])].append(ok)
+        if not ok:
+            confusions[(str(p["intent"]), str(p["predicted"]))] += 1
+    print(f"{'language':<10}{'n':>5}{'top-1':>8}{'top-1 (no fallback)':>22}")
+    for lang in sorted(by_lang):
+        n = len(by_lang[lang])
+        print(f"{lang:<10}{n:>5}{sum(by_lang[lang]) / n:>8.1%}{sum(by_lang_top[lang]) / n:>22.1%}")
+    total = [ok for oks in by_lang.values() for ok in oks]
+    print(f"{'all':<10}{len(total):>5}{sum(total) / len(total):>8.1%}")
+    print("\nper intent:")
+    for intent in sorted(by_intent):
+        oks = by_intent[intent]
+        print(f"  {intent:<32}{len(oks):>4}{sum(oks) / len(oks):>8.1%}")
+    print("\nmost confused (expected -> predicted: count):")
+    for (expected, predicted), count in confusions.most_common(8):
+        print(f"  {expected} -> {predicted}: {count}")
+
+
+def main() -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bench.pipelines", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", nargs="+", type=Path, default=[BOT / "config.yml"])
+    parser.add_argument("--holdout", type=float, default=0.25)
+    parser.add_argument("--scale", type=int, default=0, help="noisy copies of each training example")
+    args = parser.parse_args()
+    try:
+        for config in args.config:
+            report(evaluate(config.resolve(), args.holdout, args.scale))
+    finally:
+        generate()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
