@@ -44,7 +44,7 @@ TranslationsDep = Annotated[dict[str, Translations], Depends(_translations)]
 
 def supported_lang(kb: KnowledgeBase, lang: str) -> str:
     """The canonical code for lang (any case). Raises 422 naming the supported codes."""
-    for code in kb.codes:
-        if code.lower() == lang.lower():
-            return code
-    raise HTTPException(422, f"unsupported language {lang!r}; use one of: {', '.join(kb.codes)}")
+    code = kb.code_for(lang)
+    if code is None:
+        raise HTTPException(422, f"unsupported language {lang!r}; use one of: {', '.join(kb.codes)}")
+    return code

@@ -121,6 +121,10 @@ class KnowledgeBase:
         """The topic a Rasa intent stands for, or None."""
         return self._by_intent.get(intent)
 
+    def code_for(self, tag: str) -> str | None:
+        """The supported code matching a language tag in any letter case, or None."""
+        return next((code for code in self.codes if code.lower() == tag.lower()), None)
+
     def language(self, code: str) -> Language | None:
         """The language with this code, or None."""
         return next((lang for lang in self.languages if lang.code == code), None)

@@ -47,8 +47,7 @@ async def page(
     accept_language: str | None = Header(default=None),
 ) -> HTMLResponse:
     """The full-page chat."""
-    code = next((c for c in kb.codes if lang and c.lower() == lang.lower()), None)
-    code = code or negotiate(accept_language, kb.codes) or "en"
+    code = (kb.code_for(lang) if lang else None) or negotiate(accept_language, kb.codes) or "en"
     labels = {name: translations[code].gettext(key) for name, key in LABELS.items()}
     language = kb.language(code)
     html = Template((STATIC / "page.html").read_text(encoding="utf-8")).substitute(
