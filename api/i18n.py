@@ -13,6 +13,7 @@ from babel.support import NullTranslations, Translations
 
 __all__ = [
     "LOCALES_DIR",
+    "N_",
     "CatalogError",
     "Choice",
     "Detector",
@@ -26,6 +27,11 @@ __all__ = [
 ]
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def N_(key: str) -> str:
+    """Mark a catalog key for extraction by pybabel; its text in every language lives in locales/."""
+    return key
 
 
 class CatalogError(Exception):

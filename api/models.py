@@ -44,6 +44,7 @@ class Message(BaseModel):
     sources: list[SourceInfo] = []
     topic: str | None = None
     last_reviewed: dt.date | None = None
+    notice: str | None = Field(default=None, description="a localized warning, e.g. that the answer may be out of date")
 
 
 class ChatReply(BaseModel):

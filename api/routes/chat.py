@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from typing import Annotated, Any
 
+from babel.support import Translations
 from fastapi import APIRouter, Header, Path, Response
 
 from api.config import Settings
-from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, supported_lang
-from api.i18n import choose_language, negotiate
+from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep, supported_lang
+from api.i18n import N_, choose_language, format_day, negotiate
 from api.models import ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
 from knowledge import KnowledgeBase
@@ -34,13 +36,21 @@ def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
     return (stripped or text.replace("/", " ").strip() or "?"), False
 
 
-def to_message(raw: dict[str, Any]) -> Message | None:
-    """A bot message from Rasa's REST output: an answer payload (custom) or plain text with buttons."""
+STALE_NOTICE = N_("notice.stale")
+
+
+def to_message(raw: dict[str, Any], *, lang: str, translations: Translations, today: dt.date) -> Message | None:
+    """A bot message from Rasa's REST output: an answer payload (custom) or plain text with buttons.
+    An answer past its review date carries a localized notice with its last-reviewed date."""
     custom = raw.get("custom")
     if isinstance(custom, dict) and custom.get("topic"):
-        return Message.model_validate(
+        message = Message.model_validate(
             {k: custom.get(k) for k in ("text", "buttons", "sources", "topic", "last_reviewed")}
         )
+        review_by = dt.date.fromisoformat(str(custom.get("review_by") or dt.date.max))
+        if review_by < today and message.last_reviewed:
+            message.notice = translations.gettext(STALE_NOTICE).format(date=format_day(message.last_reviewed, lang))
+        return message
     if isinstance(raw.get("text"), str):
         return Message(text=raw["text"], buttons=raw.get("buttons") or [])
     return None
@@ -53,6 +63,7 @@ async def chat(
     kb: KnowledgeDep,
     rasa: RasaDep,
     detector: DetectorDep,
+    translations: TranslationsDep,
     accept_language: str | None = Header(default=None),
 ) -> ChatReply:
     """Send one message and get the bot's reply, in the chosen or detected language."""
@@ -72,7 +83,11 @@ async def chat(
         accepted=negotiate(accept_language, kb.codes),
     )
     raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
-    messages = [m for m in (to_message(r) for r in raw) if m is not None]
+    today = dt.date.today()
+    messages = [
+        m for m in (to_message(r, lang=choice.lang, translations=translations[choice.lang], today=today) for r in raw)
+        if m is not None
+    ]
     logger.info(
         "chat.reply lang=%s chosen=%s n=%d ms=%d", choice.lang, choice.chosen, len(messages),
         (time.monotonic() - started) * 1000,

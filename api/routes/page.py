@@ -11,15 +11,10 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import KnowledgeDep, TranslationsDep
-from api.i18n import negotiate
+from api.i18n import N_, negotiate
 
 router = APIRouter(tags=["page"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
-
-
-def N_(message: str) -> str:
-    """Mark a catalog key for extraction by pybabel."""
-    return message
 
 
 LABELS = {

@@ -57,6 +57,12 @@
         });
         li.appendChild(p);
       }
+      if (msg.notice) {
+        var n = document.createElement("p");
+        n.className = "meta notice";
+        n.textContent = msg.notice;
+        li.appendChild(n);
+      }
       if (msg.last_reviewed) {
         var r = document.createElement("p");
         r.className = "meta";

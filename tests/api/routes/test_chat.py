@@ -203,3 +203,20 @@ def test_logs_hold_no_message_text_session_or_ip(
     assert "chat.reply" in logged and "engine.unavailable" in logged
     for secret in ("555-123-4567", "second secret words", session, "testclient", "tok"):
         assert secret not in logged
+
+
+def test_answer_past_review_date_gets_localized_notice(client: TestClient, rasa: FakeRasa) -> None:
+    stale = {"custom": ANSWER["custom"] | {"review_by": "2000-01-01", "last_reviewed": "2026-06-09"}}
+    rasa.replies = [stale]
+    [message] = client.post("/api/v1/chat", json={"message": "cuantos", "lang": "es"}).json()["messages"]
+    assert message["text"] == "Unas 47,000 direcciones."
+    assert message["notice"] == (
+        "Esta respuesta puede estar desactualizada: se revisó por última vez el 9 de junio de 2026. "
+        "Revise las fuentes o pida ayuda gratuita."
+    )
+
+
+def test_current_answer_has_no_notice(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.replies = [ANSWER]
+    [message] = client.post("/api/v1/chat", json={"message": "cuantos", "lang": "es"}).json()["messages"]
+    assert message["notice"] is None
