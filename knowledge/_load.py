@@ -29,6 +29,7 @@ DATA_DIR = Path(__file__).resolve().parent
 MAX_LONG_WORDS = 180
 MIN_EXAMPLES = 12
 MAX_STATUS_REVIEW_DAYS = 120
+NEAR_DUPLICATE = 0.8
 _ID = re.compile(r"^(?P<category>[a-z-]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://")
 
@@ -322,14 +323,34 @@ def _normalize(text: str) -> str:
     return " ".join("".join(ch for ch in stripped if ch.isalnum() or ch.isspace()).split())
 
 
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f"  {text} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
 def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
-    owner: dict[tuple[str, str], str] = {}
+    """Flag a question used by two topics, or so similar (trigram Jaccard >= NEAR_DUPLICATE) that
+    the classifier cannot tell the topics apart."""
+    by_lang: dict[str, list[tuple[str, int, str, frozenset[str]]]] = {}
     for topic in topics:
         for code, translation in topic.text.items():
             for i, example in enumerate(translation.examples):
-                key = (code, _normalize(example))
-                if key in owner and owner[key] != topic.id:
-                    problems.append(
-                        Problem(_file(topic.id), f"text.{code}.examples[{i}]", f"same question as in {owner[key]}")
-                    )
-                owner.setdefault(key, topic.id)
+                normalized = _normalize(example)
+                by_lang.setdefault(code, []).append((topic.id, i, normalized, _trigrams(normalized)))
+    for code, items in by_lang.items():
+        items.sort(key=lambda item: len(item[3]))
+        flagged: set[tuple[str, int]] = set()
+        for a, (topic_a, i_a, text_a, grams_a) in enumerate(items):
+            for topic_b, i_b, text_b, grams_b in items[a + 1 :]:
+                if len(grams_a) < NEAR_DUPLICATE * len(grams_b):
+                    break
+                if topic_a == topic_b or (topic_b, i_b) in flagged:
+                    continue
+                if text_a == text_b:
+                    reason = "same question as in"
+                elif len(grams_a & grams_b) / len(grams_a | grams_b) >= NEAR_DUPLICATE:
+                    reason = "nearly the same question as in"
+                else:
+                    continue
+                flagged.add((topic_b, i_b))
+                problems.append(Problem(_file(topic_b), f"text.{code}.examples[{i_b}]", f"{reason} {topic_a}"))
