@@ -331,26 +331,34 @@ def _trigrams(text: str) -> frozenset[str]:
 def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
     """Flag a question used by two topics, or so similar (trigram Jaccard >= NEAR_DUPLICATE) that
     the classifier cannot tell the topics apart."""
-    by_lang: dict[str, list[tuple[str, int, str, frozenset[str]]]] = {}
-    for topic in topics:
+    by_lang: dict[str, list[tuple[int, int, str, frozenset[str]]]] = {}
+    for order, topic in enumerate(topics):
         for code, translation in topic.text.items():
             for i, example in enumerate(translation.examples):
                 normalized = _normalize(example)
-                by_lang.setdefault(code, []).append((topic.id, i, normalized, _trigrams(normalized)))
+                by_lang.setdefault(code, []).append((order, i, normalized, _trigrams(normalized)))
     for code, items in by_lang.items():
         items.sort(key=lambda item: len(item[3]))
-        flagged: set[tuple[str, int]] = set()
-        for a, (topic_a, i_a, text_a, grams_a) in enumerate(items):
-            for topic_b, i_b, text_b, grams_b in items[a + 1 :]:
-                if len(grams_a) < NEAR_DUPLICATE * len(grams_b):
+        flagged: set[tuple[int, int]] = set()
+        found: list[tuple[tuple[int, int], str, int]] = []
+        for a, first in enumerate(items):
+            for second in items[a + 1 :]:
+                if len(first[3]) < NEAR_DUPLICATE * len(second[3]):
                     break
-                if topic_a == topic_b or (topic_b, i_b) in flagged:
+                if first[0] == second[0]:
                     continue
-                if text_a == text_b:
+                if first[2] == second[2]:
                     reason = "same question as in"
-                elif len(grams_a & grams_b) / len(grams_a | grams_b) >= NEAR_DUPLICATE:
+                elif len(first[3] & second[3]) / len(first[3] | second[3]) >= NEAR_DUPLICATE:
                     reason = "nearly the same question as in"
                 else:
                     continue
-                flagged.add((topic_b, i_b))
-                problems.append(Problem(_file(topic_b), f"text.{code}.examples[{i_b}]", f"{reason} {topic_a}"))
+                # report the one in the later topic, naming the earlier topic
+                earlier, later = sorted((first, second))
+                if (later[0], later[1]) not in flagged:
+                    flagged.add((later[0], later[1]))
+                    found.append(((later[0], later[1]), reason, earlier[0]))
+        for (order, i), reason, other in sorted(found):
+            problems.append(
+                Problem(_file(topics[order].id), f"text.{code}.examples[{i}]", f"{reason} {topics[other].id}")
+            )

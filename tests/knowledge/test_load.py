@@ -141,6 +141,6 @@ def test_nearly_the_same_question_in_two_topics(kb_dir: Path) -> None:
     edit(kb_dir, "help.free-help", lambda d: d["text"]["es"]["examples"].append("quién maneja este servicio?!"))
     edit(kb_dir, "for-me.itin", lambda d: d["text"]["en"]["examples"].append("do you keep my mesages"))
     assert messages(kb_dir) == [
+        "data/about.service.yml: text.en.examples[3]: error: nearly the same question as in for-me.itin",
         "data/about.service.yml: text.es.examples[0]: error: same question as in help.free-help",
-        "data/for-me.itin.yml: text.en.examples[16]: error: nearly the same question as in about.service",
     ]
