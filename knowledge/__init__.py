@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from knowledge._load import DATA_DIR, KnowledgeError, check_knowledge, load_knowledge
-from knowledge._model import KnowledgeBase, Language, Problem, Source, Topic, Translation
+from knowledge._model import CATEGORIES, KnowledgeBase, Language, Problem, Source, Topic, Translation, category_intent
 
 __all__ = [
+    "CATEGORIES",
     "DATA_DIR",
     "KnowledgeBase",
     "KnowledgeError",
@@ -14,6 +15,7 @@ __all__ = [
     "Source",
     "Topic",
     "Translation",
+    "category_intent",
     "check_knowledge",
     "load_knowledge",
 ]

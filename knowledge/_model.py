@@ -15,11 +15,17 @@ __all__ = [
     "Source",
     "Topic",
     "Translation",
+    "category_intent",
 ]
 
 CATEGORIES = ("events", "for-me", "help", "about")
 DIALOGUE_INTENTS = ("greet", "goodbye", "thanks", "menu", "out_of_scope")
 STATUSES = ("machine-drafted", "reviewed")
+
+
+def category_intent(category: str) -> str:
+    """The Rasa intent (and, with a leading "/", the button payload) that lists one category's topics."""
+    return "menu_" + category.replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,11 @@ class KnowledgeBase:
     def code_for(self, tag: str) -> str | None:
         """The supported code matching a language tag in any letter case, or None."""
         return next((code for code in self.codes if code.lower() == tag.lower()), None)
+
+    def payloads(self) -> frozenset[str]:
+        """Every button payload the bot understands: one per topic, one per category, and the menu."""
+        intents = [t.intent for t in self.topics] + [category_intent(c) for c in CATEGORIES] + ["menu"]
+        return frozenset("/" + intent for intent in intents)
 
     def language(self, code: str) -> Language | None:
         """The language with this code, or None."""

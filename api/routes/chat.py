@@ -29,8 +29,7 @@ def sender_for(settings: Settings, session_id: str) -> str:
 def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
     """(text, is_payload): known button payloads pass through; any other leading "/" is dropped
     so that typed text can never trigger an arbitrary intent."""
-    known = {f"/{t.intent}" for t in kb.topics} | {"/menu", "/greet"}
-    if text in known:
+    if text in kb.payloads():
         return text, True
     stripped = text.lstrip("/").strip()
     return (stripped or text.replace("/", " ").strip() or "?"), False

@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+import gettext
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from knowledge import KnowledgeBase, Topic, load_knowledge
+from knowledge import CATEGORIES, KnowledgeBase, Topic, category_intent, load_knowledge
 
-__all__ = ["RELATED_BUTTONS", "answer_payload", "knowledge_base", "language_of", "menu_buttons", "payload_for"]
+__all__ = [
+    "RELATED_BUTTONS",
+    "answer_payload",
+    "category_buttons",
+    "knowledge_base",
+    "language_of",
+    "topic_buttons",
+    "payload_for",
+    "translate",
+]
+
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
+
+
+def N_(key: str) -> str:
+    """Mark a catalog key for extraction by pybabel."""
+    return key
+
+
+CATEGORY_TITLES = {
+    "events": N_("menu.events"),
+    "for-me": N_("menu.for-me"),
+    "help": N_("menu.help"),
+    "about": N_("menu.about"),
+}
 
 RELATED_BUTTONS = 3
+
+
+@lru_cache(maxsize=None)
+def _catalog(lang: str) -> gettext.NullTranslations:
+    # compiled by `make` (pybabel compile); a missing catalog is an error, not a silent English fallback
+    return gettext.translation("messages", LOCALES, languages=[lang.replace("-", "_")])
+
+
+def translate(key: str, lang: str) -> str:
+    """A catalog text in the given language (stdlib gettext over the compiled catalogs)."""
+    return _catalog(lang).gettext(key)
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +89,12 @@ def answer_payload(kb: KnowledgeBase, topic: Topic, lang: str) -> dict[str, Any]
     }
 
 
-def menu_buttons(kb: KnowledgeBase, lang: str) -> list[dict[str, str]]:
-    """One button per topic, in knowledge-base order, titled in the given language."""
-    return [{"title": t.text[lang].title, "payload": payload_for(t)} for t in kb.topics]
+def category_buttons(lang: str) -> list[dict[str, str]]:
+    """The top menu: one button per category, titled from the catalogs."""
+    return [{"title": translate(CATEGORY_TITLES[c], lang), "payload": "/" + category_intent(c)} for c in CATEGORIES]
+
+
+def topic_buttons(kb: KnowledgeBase, lang: str, intent: str) -> list[dict[str, str]]:
+    """The topics of the category an intent such as menu_events stands for, titled in the language."""
+    return [{"title": t.text[lang].title, "payload": payload_for(t)} for t in kb.topics
+            if category_intent(t.category) == intent]

@@ -8,17 +8,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import knowledge_base, language_of, menu_buttons
+from actions.content import category_buttons, knowledge_base, language_of, topic_buttons
 
 
 class ActionShowMenu(Action):
-    """Send the localized menu prompt with one button per topic."""
+    """Send the localized menu prompt: categories, or the topics of the category that was picked."""
 
     def name(self) -> str:
         return "action_show_menu"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         kb = knowledge_base()
-        lang = language_of((tracker.latest_message or {}).get("metadata") or {}, tracker.get_slot("language"), kb)
-        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(kb, lang))
+        message = tracker.latest_message or {}
+        lang = language_of(message.get("metadata") or {}, tracker.get_slot("language"), kb)
+        intent = (message.get("intent") or {}).get("name", "")
+        buttons = topic_buttons(kb, lang, intent) or category_buttons(lang)
+        dispatcher.utter_message(response="utter_menu", buttons=buttons)
         return []

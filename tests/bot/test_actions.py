@@ -69,11 +69,20 @@ def test_unknown_intent_says_unsure_instead_of_guessing() -> None:
     assert [m["response"] for m in dispatcher.messages] == ["utter_unsure"]
 
 
-def test_menu_lists_every_topic_in_the_language() -> None:
-    kb = knowledge_base()
+def test_menu_offers_the_categories_in_the_language() -> None:
     dispatcher = CollectingDispatcher()
     ActionShowMenu().run(dispatcher, tracker("menu", metadata={"language": "es"}), {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_menu"
-    assert [b["title"] for b in message["buttons"]] == [t.text["es"].title for t in kb.topics]
-    assert [b["payload"] for b in message["buttons"]] == [f"/{t.intent}" for t in kb.topics]
+    assert [b["payload"] for b in message["buttons"]] == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about"]
+    assert message["buttons"][0]["title"] == "Qué pasó"
+
+
+def test_category_payload_lists_its_topics() -> None:
+    kb = knowledge_base()
+    dispatcher = CollectingDispatcher()
+    ActionShowMenu().run(dispatcher, tracker("menu_help", metadata={"language": "es"}), {})
+    [message] = dispatcher.messages
+    help_topics = [t for t in kb.topics if t.category == "help"]
+    assert [b["title"] for b in message["buttons"]] == [t.text["es"].title for t in help_topics]
+    assert [b["payload"] for b in message["buttons"]] == [f"/{t.intent}" for t in help_topics]

@@ -60,7 +60,18 @@ def test_out_of_scope_gets_null_topic_and_the_menu(gateway: httpx.Client, messag
     reply = ask(gateway, message)
     assert [m["topic"] for m in reply["messages"]] == [None] * len(reply["messages"])
     menu = reply["messages"][-1]["buttons"]
-    assert [b["payload"] for b in menu] == [f"/{t.intent}" for t in KB.topics]
+    assert [b["payload"] for b in menu] == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about"]
+
+
+def test_category_button_lists_its_topics_and_a_topic_button_answers(gateway: httpx.Client) -> None:
+    first = ask(gateway, "menu", lang="es")
+    for_me = next(b for b in first["messages"][-1]["buttons"] if b["payload"] == "/menu_for_me")
+    listed = ask(gateway, for_me["payload"], session_id=first["session_id"])
+    buttons = listed["messages"][-1]["buttons"]
+    assert [b["payload"] for b in buttons] == [f"/{t.intent}" for t in KB.topics if t.category == "for-me"]
+    assert [m["topic"] for m in listed["messages"]] == [None]
+    answer = ask(gateway, buttons[0]["payload"], session_id=first["session_id"])
+    assert answers(answer)[0]["topic"] == next(t.id for t in KB.topics if t.category == "for-me")
 
 
 def test_button_payload_selects_its_topic(gateway: httpx.Client) -> None:
