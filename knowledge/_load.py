@@ -21,6 +21,7 @@ from knowledge._model import (
     Topic,
     Translation,
 )
+from knowledge._figures import check_figures
 from knowledge.sms import sms_budget, sms_length
 
 __all__ = ["DATA_DIR", "KnowledgeError", "check_knowledge", "load_knowledge"]
@@ -94,6 +95,7 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
     topics.sort(key=lambda t: (CATEGORIES.index(t.category), t.id))
     dialogue = _read_dialogue(directory / "dialogue.yml", codes, problems)
     _check_links(topics, known_ids, problems)
+    check_figures(directory / "figures.yml", topics, known_ids, problems)
     _check_examples(topics, problems)
     return KnowledgeBase(languages=tuple(languages), topics=tuple(topics), dialogue=dialogue), problems
 

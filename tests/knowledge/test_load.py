@@ -30,7 +30,7 @@ def test_real_knowledge_base_has_no_errors() -> None:
 @pytest.fixture
 def kb_dir(tmp_path: Path) -> Path:
     """A copy of the real knowledge directory to break in small ways."""
-    for name in ("languages.yml", "dialogue.yml"):
+    for name in ("languages.yml", "dialogue.yml", "figures.yml"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     shutil.copytree(DATA_DIR / "data", tmp_path / "data")
     return tmp_path
@@ -144,3 +144,31 @@ def test_nearly_the_same_question_in_two_topics(kb_dir: Path) -> None:
         "data/about.service.yml: text.en.examples[3]: error: nearly the same question as in for-me.itin",
         "data/about.service.yml: text.es.examples[0]: error: same question as in help.free-help",
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_changed_figure_fails_in_any_language(kb_dir: Path, lang: str) -> None:
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["text"][lang]["long"] = d["text"][lang]["long"].replace("47,000", "57,000")
+
+    edit(kb_dir, "events.how-many", change)
+    found = messages(kb_dir)
+    assert f"data/events.how-many.yml: text.{lang}.long: error: figure 57000 is not in figures.yml" in found
+    assert f"data/events.how-many.yml: text.{lang}.long: error: must state 47,000 (see figures.yml)" in found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_one_wrong_digit_in_a_phone_number_fails(kb_dir: Path, lang: str) -> None:
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["text"][lang]["short"] = d["text"][lang]["short"].replace("877-777-4778", "877-777-4779")
+
+    edit(kb_dir, "help.taxpayer-advocate", change)
+    assert messages(kb_dir) == [
+        f"data/help.taxpayer-advocate.yml: text.{lang}.short: error: phone number 877-777-4779 is not in figures.yml"
+    ]
+
+
+def test_thousands_separators_and_decimal_commas_are_read_alike() -> None:
+    from knowledge._figures import numbers_in
+
+    assert numbers_in("47,000 o 47.000 o 1,28 millones, llame al 800-829-1040") == ["47000", "47000", "1.28"]
