@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -330,6 +332,28 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
+_Item = tuple[int, int, str, frozenset[str]]
+
+
+def _similar_pairs(items: list[_Item]) -> list[tuple[_Item, _Item]]:
+    """Pairs from different topics with trigram Jaccard >= NEAR_DUPLICATE, found with prefix filtering:
+    with trigrams ordered rarest first, two sets that similar must share one of their first few."""
+    frequency = collections.Counter(gram for item in items for gram in item[3])
+    index: dict[str, list[int]] = collections.defaultdict(list)
+    pairs = []
+    for position, item in enumerate(items):
+        grams = sorted(item[3], key=lambda gram: (frequency[gram], gram))
+        prefix = grams[: len(grams) - math.ceil(NEAR_DUPLICATE * len(grams)) + 1]
+        candidates = {c for gram in prefix for c in index[gram]}
+        for candidate in sorted(candidates):
+            other = items[candidate]
+            if other[0] != item[0] and len(other[3] & item[3]) / len(other[3] | item[3]) >= NEAR_DUPLICATE:
+                pairs.append((other, item))
+        for gram in prefix:
+            index[gram].append(position)
+    return pairs
+
+
 def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
     """Flag a question used by two topics, or so similar (trigram Jaccard >= NEAR_DUPLICATE) that
     the classifier cannot tell the topics apart."""
@@ -340,26 +364,15 @@ def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
                 normalized = _normalize(example)
                 by_lang.setdefault(code, []).append((order, i, normalized, _trigrams(normalized)))
     for code, items in by_lang.items():
-        items.sort(key=lambda item: len(item[3]))
-        flagged: set[tuple[int, int]] = set()
         found: list[tuple[tuple[int, int], str, int]] = []
-        for a, first in enumerate(items):
-            for second in items[a + 1 :]:
-                if len(first[3]) < NEAR_DUPLICATE * len(second[3]):
-                    break
-                if first[0] == second[0]:
-                    continue
-                if first[2] == second[2]:
-                    reason = "same question as in"
-                elif len(first[3] & second[3]) / len(first[3] | second[3]) >= NEAR_DUPLICATE:
-                    reason = "nearly the same question as in"
-                else:
-                    continue
-                # report the one in the later topic, naming the earlier topic
-                earlier, later = sorted((first, second))
-                if (later[0], later[1]) not in flagged:
-                    flagged.add((later[0], later[1]))
-                    found.append(((later[0], later[1]), reason, earlier[0]))
+        flagged: set[tuple[int, int]] = set()
+        for first, second in _similar_pairs(items):
+            reason = "same question as in" if first[2] == second[2] else "nearly the same question as in"
+            # report the one in the later topic, naming the earlier topic
+            earlier, later = sorted((first, second))
+            if (later[0], later[1]) not in flagged:
+                flagged.add((later[0], later[1]))
+                found.append(((later[0], later[1]), reason, earlier[0]))
         for (order, i), reason, other in sorted(found):
             problems.append(
                 Problem(_file(topics[order].id), f"text.{code}.examples[{i}]", f"{reason} {topics[other].id}")
