@@ -13,6 +13,7 @@ import argparse
 import secrets
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,20 +60,10 @@ def main() -> int:
     ports = {name: stack.free_port() for name in ("actions", "rasa", "gateway")}
     token = secrets.token_urlsafe(16)
     processes: dict[str, subprocess.Popen[bytes]] = {}
+    logs = tempfile.TemporaryDirectory()
     try:
-        processes["actions"] = stack.start_actions(ports["actions"], log=subprocess.DEVNULL)  # type: ignore[arg-type]
-        ready = {"actions": stack.wait_ready("actions", f"http://127.0.0.1:{ports['actions']}/health",
-                                             processes["actions"])}
-        processes["rasa"] = stack.start_rasa(ports["rasa"], model=model, token=token, actions_port=ports["actions"],
-                                             log=subprocess.DEVNULL)  # type: ignore[arg-type]
-        ready["rasa"] = stack.wait_ready("rasa", f"http://127.0.0.1:{ports['rasa']}/status?token={token}",
-                                         processes["rasa"])
-        env = stack.gateway_env(secret=secrets.token_urlsafe(32), rasa_port=ports["rasa"], rasa_token=token,
-                                actions_port=ports["actions"])
-        processes["gateway"] = stack.start_gateway(ports["gateway"], host="127.0.0.1", env=env,
-                                                   log=subprocess.DEVNULL)  # type: ignore[arg-type]
-        ready["gateway"] = stack.wait_ready("gateway", f"http://127.0.0.1:{ports['gateway']}/readyz",
-                                            processes["gateway"])
+        ready = stack.start_all(processes, ports=ports, model=model, token=token,
+                                secret=secrets.token_urlsafe(32), logs=Path(logs.name))
         for name, seconds in ready.items():
             print(f"{name:<8} ready after {seconds:5.1f} s")
         latencies = []
@@ -90,6 +81,7 @@ def main() -> int:
     finally:
         for process in processes.values():
             stack.stop(process)
+        logs.cleanup()
     return 0
 
 

@@ -109,10 +109,13 @@ class KnowledgeBase:
     """Example messages for the non-topic intents (greet, menu, out_of_scope, ...), by intent and language."""
     _by_id: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
     _by_intent: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
+    _payloads: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({t.id: t for t in self.topics})
         self._by_intent.update({t.intent: t for t in self.topics})
+        intents = [t.intent for t in self.topics] + [category_intent(c) for c in CATEGORIES] + ["menu"]
+        self._payloads.update("/" + intent for intent in intents)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -131,10 +134,9 @@ class KnowledgeBase:
         """The supported code matching a language tag in any letter case, or None."""
         return next((code for code in self.codes if code.lower() == tag.lower()), None)
 
-    def payloads(self) -> frozenset[str]:
-        """Every button payload the bot understands: one per topic, one per category, and the menu."""
-        intents = [t.intent for t in self.topics] + [category_intent(c) for c in CATEGORIES] + ["menu"]
-        return frozenset("/" + intent for intent in intents)
+    def is_payload(self, text: str) -> bool:
+        """Whether text is a button payload the bot understands: a topic, a category, or the menu."""
+        return text in self._payloads
 
     def language(self, code: str) -> Language | None:
         """The language with this code, or None."""

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO
 
 import httpx
@@ -117,29 +118,67 @@ def gateway_env(*, secret: str, rasa_port: int, rasa_token: str, actions_port: i
     }
 
 
+def start_all(
+    processes: dict[str, subprocess.Popen[bytes]],
+    *,
+    ports: dict[str, int],
+    model: Path,
+    token: str,
+    secret: str,
+    host: str = "127.0.0.1",
+    logs: Path | None = None,
+) -> dict[str, float]:
+    """Start the action server, Rasa and the gateway in order, each once the previous one is ready.
+
+    `ports` has keys actions, rasa and gateway. Started processes are added to `processes` as they
+    start, so the caller can stop them even when a later one fails. Output goes to logs/<name>.log
+    when logs is given, else to this terminal. Returns the seconds each took to become ready.
+    """
+
+    def launch(name: str, starter: Callable[[IO[bytes] | None], subprocess.Popen[bytes]], url: str) -> float:
+        if logs is None:
+            processes[name] = starter(None)
+        else:
+            with (logs / f"{name}.log").open("wb") as log:
+                processes[name] = starter(log)
+        return wait_ready(name, url, processes[name])
+
+    actions, rasa, gateway = ports["actions"], ports["rasa"], ports["gateway"]
+    env = gateway_env(secret=secret, rasa_port=rasa, rasa_token=token, actions_port=actions)
+    return {
+        "actions": launch("actions", lambda log: start_actions(actions, log), f"http://127.0.0.1:{actions}/health"),
+        "rasa": launch(
+            "rasa",
+            lambda log: start_rasa(rasa, model=model, token=token, actions_port=actions, log=log),
+            f"http://127.0.0.1:{rasa}/status?token={token}",
+        ),
+        "gateway": launch(
+            "gateway",
+            lambda log: start_gateway(gateway, host=host, env=env, log=log),
+            f"http://127.0.0.1:{gateway}/readyz",
+        ),
+    }
+
+
 def main() -> int:
     """Run the whole stack in the foreground until Ctrl-C."""
     port = int(os.environ.get("PORT", "8000"))
     host = os.environ.get("HOST", "127.0.0.1")
-    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
-    actions_port = int(os.environ.get("ACTIONS_PORT", "5055"))
+    ports = {
+        "gateway": port,
+        "rasa": int(os.environ.get("RASA_PORT", "5005")),
+        "actions": int(os.environ.get("ACTIONS_PORT", "5055")),
+    }
     started = time.monotonic()
     model = ensure_model()
-    token = secrets.token_urlsafe(24)
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops everything, like Ctrl-C
     try:
-        processes.append(start_actions(actions_port))
-        wait_ready("actions", f"http://127.0.0.1:{actions_port}/health", processes[-1])
-        processes.append(start_rasa(rasa_port, model=model, token=token, actions_port=actions_port))
-        wait_ready("rasa", f"http://127.0.0.1:{rasa_port}/status?token={token}", processes[-1])
-        env = gateway_env(secret=secret_key(), rasa_port=rasa_port, rasa_token=token, actions_port=actions_port)
-        processes.append(start_gateway(port, host=host, env=env))
-        wait_ready("gateway", f"http://127.0.0.1:{port}/readyz", processes[-1])
+        start_all(processes, ports=ports, model=model, token=secrets.token_urlsafe(24), secret=secret_key(), host=host)
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
         print(f"\naclara is ready after {time.monotonic() - started:.0f} s: http://{shown}:{port}/  (Ctrl-C stops it)\n",
               flush=True)
-        while all(p.poll() is None for p in processes):
+        while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         print("error: a process stopped unexpectedly; stopping the others", file=sys.stderr)
         return 1
@@ -150,7 +189,7 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        for process in reversed(processes):
+        for process in reversed(processes.values()):
             stop(process)
 
 

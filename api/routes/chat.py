@@ -29,10 +29,9 @@ def sender_for(settings: Settings, session_id: str) -> str:
 def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
     """(text, is_payload): known button payloads pass through; any other leading "/" is dropped
     so that typed text can never trigger an arbitrary intent."""
-    if text in kb.payloads():
+    if kb.is_payload(text):
         return text, True
-    stripped = text.lstrip("/").strip()
-    return (stripped or text.replace("/", " ").strip() or "?"), False
+    return (text.lstrip("/").strip() or "?"), False
 
 
 STALE_NOTICE = N_("notice.stale")
@@ -75,7 +74,7 @@ async def chat(
     session_lang = slots.get("language") if slots.get("language") in kb.codes else None
     choice = choose_language(
         explicit=explicit,
-        session_lang=session_lang if body.session_id else None,
+        session_lang=session_lang,
         session_chosen=bool(slots.get("language_chosen")),
         detected=None if is_payload else detector.detect(text),
         threshold=settings.detect_threshold,

@@ -6,6 +6,7 @@ The model is trained only if its inputs changed since the last run (tools.train)
 from __future__ import annotations
 
 import secrets
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,26 +33,13 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     model = ensure_model()
     ports = {name: stack.free_port() for name in ("actions", "rasa", "gateway")}
     token = secrets.token_urlsafe(16)
-    processes = []
+    secret = secrets.token_urlsafe(32)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        with (logs / "actions.log").open("wb") as log:
-            processes.append(stack.start_actions(ports["actions"], log=log))
-        stack.wait_ready("actions", f"http://127.0.0.1:{ports['actions']}/health", processes[-1])
-        with (logs / "rasa.log").open("wb") as log:
-            processes.append(
-                stack.start_rasa(ports["rasa"], model=model, token=token, actions_port=ports["actions"], log=log)
-            )
-        stack.wait_ready("rasa", f"http://127.0.0.1:{ports['rasa']}/status?token={token}", processes[-1])
-        secret = secrets.token_urlsafe(32)
-        env = stack.gateway_env(
-            secret=secret, rasa_port=ports["rasa"], rasa_token=token, actions_port=ports["actions"]
-        )
-        with (logs / "gateway.log").open("wb") as log:
-            processes.append(stack.start_gateway(ports["gateway"], host="127.0.0.1", env=env, log=log))
-        stack.wait_ready("gateway", f"http://127.0.0.1:{ports['gateway']}/readyz", processes[-1])
+        stack.start_all(processes, ports=ports, model=model, token=token, secret=secret, logs=logs)
         yield Stack(f"http://127.0.0.1:{ports['gateway']}", f"http://127.0.0.1:{ports['rasa']}", token, secret, logs)
     finally:
-        for process in reversed(processes):
+        for process in reversed(processes.values()):
             stack.stop(process)
 
 
