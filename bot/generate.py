@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from babel.messages.pofile import read_po
 
-from knowledge import KnowledgeBase, load_knowledge
+from knowledge import KnowledgeBase, category_intent, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -38,9 +38,17 @@ RESPONSES = {
     "utter_greet": N_("bot.greet"),
     "utter_goodbye": N_("bot.goodbye"),
     "utter_thanks": N_("bot.thanks"),
-    "utter_menu": N_("bot.menu"),
+    "utter_menu": N_("bot.menu"),  # with one button per category (below)
+    "utter_category": N_("bot.menu"),  # action_show_menu adds the category's topics as buttons
     "utter_unsure": N_("bot.unsure"),
     "utter_out_of_scope": N_("bot.out_of_scope"),
+}
+# Titles of the category buttons in utter_menu: category -> catalog key.
+CATEGORY_TITLES = {
+    "events": N_("menu.events"),
+    "for-me": N_("menu.for-me"),
+    "help": N_("menu.help"),
+    "about": N_("menu.about"),
 }
 
 
@@ -49,22 +57,34 @@ def catalog_path(code: str) -> Path:
     return LOCALES / code.replace("-", "_") / "LC_MESSAGES" / "messages.po"
 
 
-def read_responses(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
-    """Response name -> language -> text, from the catalogs. Exits if a text is missing."""
-    responses: dict[str, dict[str, str]] = {name: {} for name in RESPONSES}
+def read_catalogs(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Catalog key -> language -> text for every key the bot uses. Exits if a text is missing."""
+    keys = sorted(set(RESPONSES.values()) | set(CATEGORY_TITLES.values()))
+    texts: dict[str, dict[str, str]] = {key: {} for key in keys}
     missing = []
     for code in kb.codes:
         with catalog_path(code).open("rb") as handle:
             catalog = read_po(handle)
-        for name, key in RESPONSES.items():
+        for key in keys:
             message = catalog.get(key)
             if message is None or not message.string or message.fuzzy:
                 missing.append(f"{catalog_path(code).relative_to(ROOT)}: {key}")
             else:
-                responses[name][code] = str(message.string)
+                texts[key][code] = str(message.string)
     if missing:
         sys.exit("untranslated bot responses:\n" + "\n".join(missing))
-    return responses
+    return texts
+
+
+def response(name: str, texts: dict[str, dict[str, str]], code: str) -> dict[str, Any]:
+    """One language's variation of a response: its text, and for utter_menu the category buttons."""
+    variation: dict[str, Any] = {"text": texts[RESPONSES[name]][code]}
+    if name == "utter_menu":
+        variation["buttons"] = [
+            {"title": texts[key][code], "payload": "/" + category_intent(category)}
+            for category, key in CATEGORY_TITLES.items()
+        ]
+    return variation
 
 
 def is_held_out(example: str, fraction: float) -> bool:
@@ -147,7 +167,7 @@ def generate(kb: KnowledgeBase, *, holdout: float = 0.0, test_out: Path | None =
             ],
         },
     )
-    responses = read_responses(kb)
+    texts = read_catalogs(kb)
     write_yaml(
         BOT / "domain" / "generated.yml",
         {
@@ -156,12 +176,13 @@ def generate(kb: KnowledgeBase, *, holdout: float = 0.0, test_out: Path | None =
             "responses": {
                 name: [
                     *(
-                        {"condition": [{"type": "slot", "name": "language", "value": code}], "text": text}
-                        for code, text in by_lang.items()
+                        {"condition": [{"type": "slot", "name": "language", "value": code}]}
+                        | response(name, texts, code)
+                        for code in kb.codes
                     ),
-                    {"text": by_lang["en"]},
+                    response(name, texts, "en"),
                 ]
-                for name, by_lang in responses.items()
+                for name in RESPONSES
             },
         },
     )

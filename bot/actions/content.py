@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-import gettext
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from knowledge import CATEGORIES, KnowledgeBase, Topic, category_intent, load_knowledge
+from knowledge import KnowledgeBase, Topic, category_intent, load_knowledge
 
-__all__ = [
-    "RELATED_BUTTONS",
-    "answer_payload",
-    "category_buttons",
-    "knowledge_base",
-    "language_of",
-    "topic_buttons",
-    "payload_for",
-    "translate",
-]
-
-LOCALES = Path(__file__).resolve().parents[2] / "locales"
-
-
-def N_(key: str) -> str:
-    """Mark a catalog key for extraction by pybabel."""
-    return key
-
-
-CATEGORY_TITLES = {
-    "events": N_("menu.events"),
-    "for-me": N_("menu.for-me"),
-    "help": N_("menu.help"),
-    "about": N_("menu.about"),
-}
+__all__ = ["RELATED_BUTTONS", "answer_payload", "knowledge_base", "language_of", "payload_for", "topic_buttons"]
 
 RELATED_BUTTONS = 3
-
-
-@lru_cache(maxsize=None)
-def _catalog(lang: str) -> gettext.NullTranslations:
-    # compiled by `make` (pybabel compile); a missing catalog is an error, not a silent English fallback
-    return gettext.translation("messages", LOCALES, languages=[lang.replace("-", "_")])
-
-
-def translate(key: str, lang: str) -> str:
-    """A catalog text in the given language (stdlib gettext over the compiled catalogs)."""
-    return _catalog(lang).gettext(key)
 
 
 @lru_cache(maxsize=1)
@@ -87,11 +50,6 @@ def answer_payload(kb: KnowledgeBase, topic: Topic, lang: str) -> dict[str, Any]
         "as_of": topic.as_of.isoformat() if topic.as_of else None,
         "buttons": [{"title": t.text[lang].title, "payload": payload_for(t)} for t in related],
     }
-
-
-def category_buttons(lang: str) -> list[dict[str, str]]:
-    """The top menu: one button per category, titled from the catalogs."""
-    return [{"title": translate(CATEGORY_TITLES[c], lang), "payload": "/" + category_intent(c)} for c in CATEGORIES]
 
 
 def topic_buttons(kb: KnowledgeBase, lang: str, intent: str) -> list[dict[str, str]]:

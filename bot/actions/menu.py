@@ -8,11 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import category_buttons, knowledge_base, language_of, topic_buttons
+from actions.content import knowledge_base, language_of, topic_buttons
 
 
 class ActionShowMenu(Action):
-    """Send the localized menu prompt: categories, or the topics of the category that was picked."""
+    """Send the menu: the categories (utter_menu carries their buttons), or the picked category's topics."""
 
     def name(self) -> str:
         return "action_show_menu"
@@ -22,6 +22,9 @@ class ActionShowMenu(Action):
         message = tracker.latest_message or {}
         lang = language_of(message.get("metadata") or {}, tracker.get_slot("language"), kb)
         intent = (message.get("intent") or {}).get("name", "")
-        buttons = topic_buttons(kb, lang, intent) or category_buttons(lang)
-        dispatcher.utter_message(response="utter_menu", buttons=buttons)
+        buttons = topic_buttons(kb, lang, intent)
+        if buttons:
+            dispatcher.utter_message(response="utter_category", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_menu")
         return []
