@@ -15,6 +15,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+export CHROMIUM ?= /usr/bin/chromium
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -22,7 +24,7 @@ help: ## list the targets
 run: setup ## set up if needed, train if inputs changed, start actions + Rasa + gateway
 	@$(GW_PY) -m tools.stack
 
-test: setup ## set up if needed and run the whole test suite
+test: setup $(CHROMIUM) ## set up if needed and run the whole test suite
 	$(GW_PY) -m knowledge check
 	$(GW_PY) -m pytest
 	$(ENGINE)/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
@@ -43,6 +45,14 @@ $(ENGINE)/.installed: requirements/engine.lock
 	$(ENGINE)/bin/python -m pip install -q -r requirements/engine.lock
 	$(ENGINE)/bin/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "error: the browser tests need Chromium at $(CHROMIUM): run \`sudo apt-get install chromium\`, or make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi
 
 catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
 	@$(GATEWAY)/bin/pybabel compile -d locales -D messages >/dev/null

@@ -104,13 +104,13 @@ def report(result: dict[str, object]) -> None:
           f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples")
     by_lang: dict[str, list[bool]] = collections.defaultdict(list)
     by_lang_top: dict[str, list[bool]] = collections.defaultdict(list)
-    by_intent: dict[str, list[bool]] = collections.defaultdict(list)
+    by_intent: dict[str, dict[str, list[bool]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     confusions: collections.Counter[tuple[str, str]] = collections.Counter()
     for p in predictions:
         ok = p["predicted"] == p["intent"]
         by_lang[str(p["lang"])].append(ok)
         by_lang_top[str(p["lang"])].append(p["top"] == p["intent"])
-        by_intent[str(p["intent"])].append(ok)
+        by_intent[str(p["intent"])][str(p["lang"])].append(ok)
         if not ok:
             confusions[(str(p["intent"]), str(p["predicted"]))] += 1
     print(f"{'language':<10}{'n':>5}{'top-1':>8}{'top-1 (no fallback)':>22}")
@@ -119,12 +119,17 @@ def report(result: dict[str, object]) -> None:
         print(f"{lang:<10}{n:>5}{sum(by_lang[lang]) / n:>8.1%}{sum(by_lang_top[lang]) / n:>22.1%}")
     total = [ok for oks in by_lang.values() for ok in oks]
     print(f"{'all':<10}{len(total):>5}{sum(total) / len(total):>8.1%}")
-    print("\nper intent:")
+    languages = sorted(by_lang)
+    print("\nper intent (held-out examples right / held out, per language):")
+    print(f"  {'intent':<36}" + "".join(f"{lang:>10}" for lang in languages))
     for intent in sorted(by_intent):
-        oks = by_intent[intent]
-        print(f"  {intent:<32}{len(oks):>4}{sum(oks) / len(oks):>8.1%}")
+        cells = []
+        for lang in languages:
+            oks = by_intent[intent].get(lang, [])
+            cells.append(f"{sum(oks)}/{len(oks)}" if oks else "-")
+        print(f"  {intent:<36}" + "".join(f"{cell:>10}" for cell in cells))
     print("\nmost confused (expected -> predicted: count):")
-    for (expected, predicted), count in confusions.most_common(8):
+    for (expected, predicted), count in confusions.most_common(10):
         print(f"  {expected} -> {predicted}: {count}")
 
 

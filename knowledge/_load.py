@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from knowledge._figures import check_figures
 from knowledge._model import (
     CATEGORIES,
     DIALOGUE_INTENTS,
@@ -23,7 +24,7 @@ from knowledge._model import (
     Topic,
     Translation,
 )
-from knowledge._figures import check_figures
+from knowledge.readability import readability
 from knowledge.sms import sms_budget, sms_length
 
 __all__ = ["DATA_DIR", "KnowledgeError", "check_knowledge", "load_knowledge"]
@@ -33,6 +34,8 @@ MAX_LONG_WORDS = 180
 MIN_EXAMPLES = 12
 MAX_STATUS_REVIEW_DAYS = 120
 NEAR_DUPLICATE = 0.8
+MAX_GRADE = 9.0
+"""Answers aim at reading grade 6-8; the formulas are rough, so the check allows one grade more."""
 _ID = re.compile(r"^(?P<category>[a-z-]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://")
 
@@ -63,6 +66,12 @@ def check_knowledge(directory: Path = DATA_DIR, *, today: dt.date | None = None)
             problems.append(
                 Problem(_file(topic.id), "review_by", f"stale: review was due {topic.review_by}", is_error=False)
             )
+        for code, translation in topic.text.items():
+            for kind in ("long", "short"):
+                level = readability(getattr(translation, kind), code)
+                if level is not None and level.grade > MAX_GRADE:
+                    message = f"reading grade {level.grade} is above {MAX_GRADE}"
+                    problems.append(Problem(_file(topic.id), f"text.{code}.{kind}", message))
     return problems
 
 

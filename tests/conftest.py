@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.main import create_app
+from tests.live import live_stack  # noqa: F401  (session fixture for integration and browser tests)
 
 SECRET = "test-secret-key-0123456789"
 

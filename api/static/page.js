@@ -44,6 +44,7 @@
   function render(reply) {
     reply.messages.forEach(function (msg) {
       var li = add("bot", reply.lang);
+      if (msg.topic) li.dataset.topic = msg.topic;
       richText(li, msg.text);
       if (msg.sources.length) {
         var p = document.createElement("p");

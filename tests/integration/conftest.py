@@ -1,46 +1,13 @@
-"""Start the real action server, Rasa server and gateway on free ports, once per test session.
-
-The model is trained only if its inputs changed since the last run (tools.train).
-"""
+"""Integration tests talk to the real stack (tests/live.py) through HTTP."""
 
 from __future__ import annotations
 
-import secrets
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tools import stack
-from tools.train import ensure_model
-
-
-@dataclass(frozen=True)
-class Stack:
-    gateway: str
-    rasa: str
-    rasa_token: str
-    secret: str
-    logs: Path
-
-
-@pytest.fixture(scope="session")
-def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    logs = tmp_path_factory.mktemp("stack-logs")
-    model = ensure_model()
-    ports = {name: stack.free_port() for name in ("actions", "rasa", "gateway")}
-    token = secrets.token_urlsafe(16)
-    secret = secrets.token_urlsafe(32)
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    try:
-        stack.start_all(processes, ports=ports, model=model, token=token, secret=secret, logs=logs)
-        yield Stack(f"http://127.0.0.1:{ports['gateway']}", f"http://127.0.0.1:{ports['rasa']}", token, secret, logs)
-    finally:
-        for process in reversed(processes.values()):
-            stack.stop(process)
+from tests.live import Stack
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from api.privacy import keyed_hash
 from knowledge import load_knowledge
-from tests.integration.conftest import Stack
+from tests.live import Stack
 
 pytestmark = pytest.mark.integration
 KB = load_knowledge()

@@ -172,3 +172,18 @@ def test_thousands_separators_and_decimal_commas_are_read_alike() -> None:
     from knowledge._figures import numbers_in
 
     assert numbers_in("47,000 o 47.000 o 1,28 millones, llame al 800-829-1040") == ["47000", "47000", "1.28"]
+
+
+def test_answer_above_the_reading_grade_fails(kb_dir: Path) -> None:
+    dense = (
+        "Notwithstanding statutory confidentiality protections, the administration's interagency memorandum "
+        "contemplates verification of individualized taxpayer information for enforcement investigations. "
+    )
+
+    def change(d: dict) -> None:  # type: ignore[type-arg]
+        d["text"]["en"]["long"] = dense + d["text"]["en"]["long"]
+
+    edit(kb_dir, "about.service", change)
+    [problem] = [m for m in messages(kb_dir) if "reading grade" in m and "about.service" in m]
+    assert problem.startswith("data/about.service.yml: text.en.long: error: reading grade ")
+    assert problem.endswith(" is above 9.0")

@@ -1,0 +1,78 @@
+"""Logistic regression on TF-IDF weighted n-gram counts.
+
+Rasa 3.6's LogisticRegressionClassifier fits sklearn's LogisticRegression (C=1) on the raw
+counts that the CountVectorsFeaturizers produce. Long messages then weigh more than short
+ones, and common n-grams ("the", "irs", "de ") as much as rare, telling ones. This subclass puts
+a TfidfTransformer (sublinear tf, idf, L2 norm) in front of a less regularised regression; on the
+held-out examples that gains several points (see README, "Why this NLU pipeline").
+Training, prediction and persistence (skops) are the parent's. Loading trusts one more type,
+scipy's CSR matrix (the fitted idf diagonal), and fails loudly rather than silently returning an
+untrained classifier as the parent does.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+import skops.io
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+TRUSTED = frozenset({"scipy.sparse._csr.csr_matrix"})
+"""Types outside skops' defaults that a fitted pipeline holds; anything else is refused."""
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Intent classifier: TF-IDF weighting, then multinomial logistic regression."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The parent's defaults, plus the inverse regularisation strength C."""
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 500}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        name: Text,
+        model_storage: ModelStorage,
+        resource: Resource,
+    ) -> None:
+        super().__init__(config, name, model_storage, resource)
+        regression = LogisticRegression(
+            C=self.config["C"],
+            solver=self.config["solver"],
+            max_iter=self.config["max_iter"],
+            tol=self.config["tol"],
+            class_weight="balanced",
+            random_state=self.config["random_state"],
+        )
+        self.clf = Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("regression", regression)])
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfLogisticRegressionClassifier":
+        """Load the fitted pipeline; a resource that was never trained gives an untrained component."""
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / f"{resource.name}.skops"
+                untrusted = set(skops.io.get_untrusted_types(file=path))
+                if untrusted - TRUSTED:
+                    raise TypeError(f"untrusted types in {path.name}: {sorted(untrusted - TRUSTED)}")
+                component.clf = skops.io.load(path, trusted=sorted(untrusted))
+        except ValueError:  # Rasa's "resource does not exist": the model had no intent examples
+            pass
+        return component

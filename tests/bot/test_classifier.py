@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from components.classifier import TfidfLogisticRegressionClassifier
+from components.tokenizer import MultilingualTokenizer
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+EXAMPLES = {
+    "ask_vita": ["free tax prep", "vita site near me", "volunteers do my taxes free", "preparacion gratis vita"],
+    "ask_itin": ["what is an itin", "itin number meaning", "que es el itin", "do i need an itin"],
+    "ask_tas": ["taxpayer advocate phone", "call the taxpayer advocate", "defensor del contribuyente", "tas help"],
+}
+
+
+def featurize(storage: LocalModelStorage, messages: list[Message], data: TrainingData | None = None) -> None:
+    tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
+    for message in messages:
+        tokenizer.process([message])
+    context = ExecutionContext(GraphSchema({}), "test")
+    for name, config in (("words", {}), ("chars", {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4})):
+        featurizer = CountVectorsFeaturizer.create(
+            {**CountVectorsFeaturizer.get_default_config(), **config}, storage, Resource(name), context
+        )
+        if data is not None:
+            featurizer.train(data)
+        featurizer.process(messages)
+
+
+def test_trains_persists_loads_and_ranks(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    messages = [Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]
+    data = TrainingData(messages)
+    featurize(storage, messages, data)
+    resource = Resource("classifier")
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "ranking_length": 2}
+    TfidfLogisticRegressionClassifier.create(config, storage, resource, context).train(data)
+
+    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context)
+    assert list(loaded.clf.named_steps) == ["tfidf", "regression"]
+    queries = [Message(data={"text": "where is a free vita site"}), Message(data={"text": "itin que es"})]
+    featurize(storage, queries, data)
+    loaded.process(queries)
+    assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]
+    assert len(queries[0].get("intent_ranking")) == 2
+    assert queries[0].get("intent")["confidence"] > 0.5
