@@ -97,7 +97,7 @@ def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
         }
 
 
-def report(result: dict[str, object]) -> None:
+def report(result: dict[str, object], *, errors: bool = False) -> None:
     """Print accuracy per language and per topic, and the worst confusions."""
     predictions: list[dict[str, object]] = result["predictions"]  # type: ignore[assignment]
     print(f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
@@ -131,6 +131,11 @@ def report(result: dict[str, object]) -> None:
     print("\nmost confused (expected -> predicted: count):")
     for (expected, predicted), count in confusions.most_common(10):
         print(f"  {expected} -> {predicted}: {count}")
+    if errors:
+        print("\nevery error (language, expected -> predicted (confidence): text):")
+        for p in predictions:
+            if p["predicted"] != p["intent"]:
+                print(f"  {p['lang']} {p['intent']} -> {p['predicted']} ({p['confidence']:.2f}): {p['text']}")
 
 
 def main() -> int:
@@ -139,10 +144,11 @@ def main() -> int:
     parser.add_argument("--config", nargs="+", type=Path, default=[BOT / "config.yml"])
     parser.add_argument("--holdout", type=float, default=0.25)
     parser.add_argument("--scale", type=int, default=0, help="noisy copies of each training example")
+    parser.add_argument("--errors", action="store_true", help="list every misclassified held-out example")
     args = parser.parse_args()
     try:
         for config in args.config:
-            report(evaluate(config.resolve(), args.holdout, args.scale))
+            report(evaluate(config.resolve(), args.holdout, args.scale), errors=args.errors)
     finally:
         generate()
     return 0

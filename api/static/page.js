@@ -13,7 +13,7 @@
   input.setAttribute("aria-label", labels.placeholder);
 
   function safeUrl(url) {
-    return /^https?:\/\//i.test(url) || /^\/[^\/]/.test(url) ? url : null;
+    return /^https?:\/\//i.test(url) || /^\/(?!\/)/.test(url) ? url : null;
   }
   function link(text, url) {
     var a = document.createElement("a");

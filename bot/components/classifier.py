@@ -35,7 +35,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """The parent's defaults, plus the inverse regularisation strength C."""
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 500}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 100.0, "max_iter": 500}
 
     def __init__(
         self,

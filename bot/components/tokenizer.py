@@ -9,6 +9,7 @@ for unsegmented scripts.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 import regex
@@ -25,6 +26,21 @@ _EMOJI = regex.compile(
     "]+"
 )
 _UNSEGMENTED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_LATIN_EXTRA = {"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
+
+
+def fold_latin(text: Text) -> Text:
+    """Drop the accents of Latin letters, one character for one, leaving other scripts alone."""
+    folded = []
+    for char in text:
+        if char in _LATIN_EXTRA:
+            folded.append(_LATIN_EXTRA[char])
+            continue
+        base = unicodedata.normalize("NFD", char)[0]
+        folded.append(base if base != char and "LATIN" in unicodedata.name(base, "") else char)
+    return "".join(folded)
+
+
 _PIECES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
 
 
@@ -42,11 +58,11 @@ class MultilingualTokenizer(WhitespaceTokenizer):
         self.emoji_pattern = _EMOJI
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        """Split on whitespace, then split Han/Kana runs into single characters."""
+        """Split on whitespace, fold Latin accents, and split Han/Kana runs into single characters."""
         tokens: List[Token] = []
         for token in super().tokenize(message, attribute):
             if not _UNSEGMENTED.search(token.text):
-                tokens.append(token)
+                tokens.append(Token(fold_latin(token.text), token.start))
                 continue
             for piece in _PIECES.finditer(token.text):
                 tokens.append(Token(piece.group(), token.start + piece.start()))

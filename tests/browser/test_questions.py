@@ -45,11 +45,14 @@ QUESTIONS: dict[str, list[tuple[str, str]]] = {
         ("en", "What share of the data did the IRS give out by mistake?"),
         ("es", "¿Qué admitió el IRS en la declaración de febrero de 2026?"),
         ("es", "¿Qué porcentaje de los datos se compartió por error?"),
+        ("en", "When did Treasury tell DHS that some addresses were shared in error?"),
+        ("es", "¿Cuándo avisó el Tesoro a DHS de las direcciones compartidas por error?"),
+        # The court's count is explained with the declaration it rests on (and summed up in case-ctr).
+        ("en", "What are the 42,695 violations the court counted?"),
+        ("es", "¿Qué son las 42,695 violaciones que contó la corte?"),
     ],
     "events.case-ctr": [
-        ("en", "What are the 42,695 violations the court counted?"),
         ("en", "What is the status of Center for Taxpayer Rights v. IRS?"),
-        ("es", "¿Qué son las 42,695 violaciones que contó la corte?"),
         ("es", "¿Cómo va el caso Center for Taxpayer Rights contra el IRS?"),
     ],
     "events.case-centro": [

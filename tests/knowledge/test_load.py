@@ -107,10 +107,11 @@ def test_status_topic_review_window(kb_dir: Path) -> None:
 
 
 def test_outdated_translation_is_reported(kb_dir: Path) -> None:
-    edit(kb_dir, "about.service", lambda d: d["text"]["en"].update(version=2))
+    version = load_knowledge(kb_dir).topic("about.service").text["en"].version  # type: ignore[union-attr]
+    edit(kb_dir, "about.service", lambda d: d["text"]["en"].update(version=version + 1))
     assert messages(kb_dir) == [
-        "data/about.service.yml: text.es.from_version: warning: outdated: made from English version 1, "
-        "English is now 2"
+        f"data/about.service.yml: text.es.from_version: warning: outdated: made from English version {version}, "
+        f"English is now {version + 1}"
     ]
 
 
@@ -138,10 +139,17 @@ def test_cli_exit_codes(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_nearly_the_same_question_in_two_topics(kb_dir: Path) -> None:
-    edit(kb_dir, "help.free-help", lambda d: d["text"]["es"]["examples"].append("quién maneja este servicio?!"))
-    edit(kb_dir, "for-me.itin", lambda d: d["text"]["en"]["examples"].append("do you keep my mesages"))
+    service = load_knowledge(kb_dir).topic("about.service")
+    assert service is not None
+    english = max(service.text["en"].examples, key=len)
+    index = service.text["en"].examples.index(english)
+    middle = len(english) // 2
+    typo = english[:middle] + english[middle + 1 :]  # one letter missing
+    shouted = service.text["es"].examples[0].upper() + "?!"  # same words, other case and punctuation
+    edit(kb_dir, "help.free-help", lambda d: d["text"]["es"]["examples"].append(shouted))
+    edit(kb_dir, "for-me.itin", lambda d: d["text"]["en"]["examples"].append(typo))
     assert messages(kb_dir) == [
-        "data/about.service.yml: text.en.examples[3]: error: nearly the same question as in for-me.itin",
+        f"data/about.service.yml: text.en.examples[{index}]: error: nearly the same question as in for-me.itin",
         "data/about.service.yml: text.es.examples[0]: error: same question as in help.free-help",
     ]
 
