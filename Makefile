@@ -50,6 +50,7 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  test -x $(CHROMIUM) || { echo "error: apt installed chromium, but not at $(CHROMIUM); set CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
 	else \
 	  echo "error: the browser tests need Chromium at $(CHROMIUM): run \`sudo apt-get install chromium\`, or make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
