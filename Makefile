@@ -64,11 +64,17 @@ model: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs ## regenerate bot dat
 check: $(GATEWAY)/.installed ## validate the knowledge base
 	$(GW_PY) -m knowledge check
 
-eval-nlu: setup ## intent accuracy on held-out examples, per topic and language
+eval-nlu: setup $(GATEWAY)/.bench ## held-out intent accuracy per topic and language; language detection per language
 	$(GW_PY) -m bench.pipelines --config bot/config.yml
+	$(GW_PY) -m bench.langid
 
-bench: setup ## compare NLU pipelines and measure the engine budget
+$(GATEWAY)/.bench: $(GATEWAY)/.installed
+	$(GW_PY) -m pip install -q -c requirements/gateway.lock -e '.[bench]'
+	touch $@
+
+bench: setup $(GATEWAY)/.bench ## compare NLU pipelines and language detectors; measure the engine budget
 	$(GW_PY) -m bench.pipelines --config bot/config.yml bot/config-diet.yml
+	$(GW_PY) -m bench.langid
 	$(GW_PY) -m bench.engine
 
 clean: ## remove environments, models and generated files
