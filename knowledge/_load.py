@@ -151,6 +151,11 @@ def _read_languages(path: Path, problems: list[Problem]) -> list[Language]:
         except (KeyError, TypeError):
             problems.append(Problem(name, f"[{i}]", "needs code, name, native and dir"))
             continue
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            problems.append(Problem(name, f"[{i}].aliases", "must be a list of names"))
+        else:
+            lang = Language(lang.code, lang.name, lang.native, lang.dir, tuple(a.strip() for a in aliases))
         if lang.dir not in ("ltr", "rtl"):
             problems.append(Problem(name, f"[{i}].dir", "must be ltr or rtl"))
         languages.append(lang)

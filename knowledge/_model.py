@@ -36,6 +36,13 @@ class Language:
     name: str
     native: str
     dir: str
+    aliases: tuple[str, ...] = ()
+    """Other names people type to ask for this language ("espanol", "castellano")."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that selects this language: English, native, aliases."""
+        return (self.name, self.native, *self.aliases)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Path, Response
 
 from api.config import Settings
 from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep, supported_lang
-from api.i18n import N_, choose_language, format_day, negotiate
+from api.i18n import N_, choose_language, format_day, language_named, negotiate
 from api.models import ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
 from knowledge import KnowledgeBase
@@ -35,6 +35,7 @@ def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
 
 
 STALE_NOTICE = N_("notice.stale")
+MENU_PAYLOAD = "/menu"
 
 
 def to_message(raw: dict[str, Any], *, lang: str, translations: Translations, today: dt.date) -> Message | None:
@@ -70,6 +71,9 @@ async def chat(
     session_id = body.session_id or new_session_id()
     sender = sender_for(settings, session_id)
     text, is_payload = normalize_payload(kb, body.message.strip() or body.message)
+    named = None if is_payload or explicit else language_named(text, kb.languages)
+    if named:  # "español" alone: switch (and stick), and show the menu in that language
+        explicit, text, is_payload = named, MENU_PAYLOAD, True
     slots = await rasa.slots(sender) if body.session_id else {}
     session_lang = slots.get("language") if slots.get("language") in kb.codes else None
     choice = choose_language(

@@ -112,3 +112,16 @@ def test_delete_forgets_the_session(gateway: httpx.Client, live_stack: Stack) ->
     assert [e for e in tracker_events(live_stack, session) if e["event"] in ("user", "bot", "slot")] == []
     after = ask(gateway, "What is an ITIN?", session_id=session)
     assert after["lang"] == "en"  # the explicit Spanish choice was forgotten with everything else
+
+
+def test_a_language_name_switches_the_conversation_and_it_sticks(gateway: httpx.Client) -> None:
+    first = ask(gateway, "What is an ITIN?")
+    assert first["lang"] == "en"
+    session = first["session_id"]
+    switched = ask(gateway, "Español", session_id=session)
+    assert switched["lang"] == "es"
+    menu_payloads = [b["payload"] for m in switched["messages"] for b in m["buttons"]]
+    assert menu_payloads == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about"]
+    later = ask(gateway, "What is an ITIN?", session_id=session)  # English text, Spanish stays chosen
+    assert later["lang"] == "es"
+    assert answers(later)[0]["text"] == KB.topic("for-me.itin").text["es"].long  # type: ignore[union-attr]

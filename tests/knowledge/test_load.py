@@ -195,3 +195,9 @@ def test_answer_above_the_reading_grade_fails(kb_dir: Path) -> None:
     [problem] = [m for m in messages(kb_dir) if "reading grade" in m and "about.service" in m]
     assert problem.startswith("data/about.service.yml: text.en.long: error: reading grade ")
     assert problem.endswith(" is above 9.0")
+
+
+def test_language_aliases_must_be_a_list_of_names(kb_dir: Path) -> None:
+    path = kb_dir / "languages.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: [castellano]", "aliases: castellano"))
+    assert messages(kb_dir) == ["languages.yml: [1].aliases: error: must be a list of names"]

@@ -101,6 +101,32 @@ def test_button_payload_is_passed_without_detection(client: TestClient, rasa: Fa
     assert rasa.sent()[0]["metadata"]["language"] == "en"
 
 
+@pytest.mark.parametrize("message", ["Español", "español!", "  ESPANOL ", "spanish", "castellano"])
+def test_a_language_name_alone_switches_and_shows_the_menu(
+    client: TestClient, rasa: FakeRasa, detector: FakeDetector, message: str
+) -> None:
+    rasa.slots = {"language": "en", "language_chosen": True}
+    detector.table[message.strip()] = ("en", 0.99)
+    reply = client.post("/api/v1/chat", json={"message": message, "session_id": "c" * 32}).json()
+    assert reply["lang"] == "es"
+    assert reply["session_id"] == "c" * 32  # same conversation
+    assert rasa.sent()[0]["message"] == "/menu"
+    assert rasa.sent()[0]["metadata"] == {"language": "es", "chosen": True}
+
+
+@pytest.mark.parametrize("message", ["español por favor, qué es el ITIN", "english?? what is an itin"])
+def test_a_language_name_inside_a_question_does_not_switch(client: TestClient, rasa: FakeRasa, message: str) -> None:
+    client.post("/api/v1/chat", json={"message": message})
+    assert rasa.sent()[0]["message"] == message
+    assert rasa.sent()[0]["metadata"]["chosen"] is False
+
+
+def test_explicit_lang_beats_a_language_name(client: TestClient, rasa: FakeRasa) -> None:
+    reply = client.post("/api/v1/chat", json={"message": "English", "lang": "es"}).json()
+    assert reply["lang"] == "es"
+    assert rasa.sent()[0]["message"] == "English"
+
+
 def test_unknown_slash_command_is_sent_as_text(client: TestClient, rasa: FakeRasa) -> None:
     client.post("/api/v1/chat", json={"message": '/restart{"x": 1}'})
     assert not rasa.sent()[0]["message"].startswith("/")
