@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -12,8 +10,6 @@ from typing import Protocol
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
-
-from knowledge import Language
 
 __all__ = [
     "LOCALES_DIR",
@@ -25,7 +21,6 @@ __all__ = [
     "choose_language",
     "format_day",
     "gettext_locale",
-    "language_named",
     "load_translations",
     "negotiate",
     "parse_accept_language",
@@ -85,28 +80,6 @@ def negotiate(header: str | None, codes: tuple[str, ...]) -> str | None:
     if match is None:
         return None
     return next((code for code in codes if code.lower() == match.lower()), None)
-
-
-def _bare(text: str) -> str:
-    """Casefolded, without accents, punctuation or extra spaces: "¡Español!" -> "espanol"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = (ch for ch in decomposed if unicodedata.category(ch)[0] in "LNZ" or ch in "()")
-    return " ".join("".join(kept).split())
-
-
-def language_named(text: str, languages: Iterable[Language]) -> str | None:
-    """The code of the language whose name is the whole message ("español", "Tiếng Việt"), or None.
-
-    >>> language_named(" ¡Español! ", [Language("es", "Spanish", "Español", "ltr")])
-    'es'
-    """
-    wanted = _bare(text)
-    if not wanted:
-        return None
-    for language in languages:
-        if any(_bare(name) == wanted for name in language.names):
-            return language.code
-    return None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import collections
 import datetime as dt
 import math
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from knowledge._model import (
     Source,
     Topic,
     Translation,
+    normalize_text,
 )
 from knowledge.readability import readability
 from knowledge.sms import sms_budget, sms_length
@@ -146,16 +146,15 @@ def _read_languages(path: Path, problems: list[Problem]) -> list[Language]:
         return []
     languages: list[Language] = []
     for i, item in enumerate(raw if isinstance(raw, list) else []):
+        aliases = item.get("aliases", []) if isinstance(item, dict) else []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            problems.append(Problem(name, f"[{i}].aliases", "must be a list of names"))
+            aliases = []
         try:
-            lang = Language(code=item["code"], name=item["name"], native=item["native"], dir=item["dir"])
+            lang = Language(item["code"], item["name"], item["native"], item["dir"], tuple(a.strip() for a in aliases))
         except (KeyError, TypeError):
             problems.append(Problem(name, f"[{i}]", "needs code, name, native and dir"))
             continue
-        aliases = item.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            problems.append(Problem(name, f"[{i}].aliases", "must be a list of names"))
-        else:
-            lang = Language(lang.code, lang.name, lang.native, lang.dir, tuple(a.strip() for a in aliases))
         if lang.dir not in ("ltr", "rtl"):
             problems.append(Problem(name, f"[{i}].dir", "must be ltr or rtl"))
         languages.append(lang)
@@ -336,11 +335,6 @@ def _check_links(topics: list[Topic], ids: set[str], problems: list[Problem]) ->
                 problems.append(Problem(_file(topic.id), f"related[{i}]", "a topic cannot be related to itself"))
 
 
-def _normalize(text: str) -> str:
-    stripped = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(ch for ch in stripped if ch.isalnum() or ch.isspace()).split())
-
-
 def _trigrams(text: str) -> frozenset[str]:
     padded = f"  {text} "
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
@@ -371,11 +365,11 @@ def _similar_pairs(items: list[_Item]) -> list[tuple[_Item, _Item]]:
 def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
     """Flag a question used by two topics, or so similar (trigram Jaccard >= NEAR_DUPLICATE) that
     the classifier cannot tell the topics apart."""
-    by_lang: dict[str, list[tuple[int, int, str, frozenset[str]]]] = {}
+    by_lang: dict[str, list[_Item]] = {}
     for order, topic in enumerate(topics):
         for code, translation in topic.text.items():
             for i, example in enumerate(translation.examples):
-                normalized = _normalize(example)
+                normalized = normalize_text(example)
                 by_lang.setdefault(code, []).append((order, i, normalized, _trigrams(normalized)))
     for code, items in by_lang.items():
         found: list[tuple[tuple[int, int], str, int]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -16,11 +17,18 @@ __all__ = [
     "Topic",
     "Translation",
     "category_intent",
+    "normalize_text",
 ]
 
 CATEGORIES = ("events", "for-me", "help", "about")
 DIALOGUE_INTENTS = ("greet", "goodbye", "thanks", "menu", "out_of_scope")
 STATUSES = ("machine-drafted", "reviewed")
+
+
+def normalize_text(text: str) -> str:
+    """Casefolded, without accents, punctuation or extra spaces: "¡Español!" -> "espanol"."""
+    stripped = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in stripped if ch.isalnum() or ch.isspace()).split())
 
 
 def category_intent(category: str) -> str:
@@ -117,12 +125,16 @@ class KnowledgeBase:
     _by_id: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
     _by_intent: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
     _payloads: set[str] = field(default_factory=set, repr=False, compare=False)
+    _by_name: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({t.id: t for t in self.topics})
         self._by_intent.update({t.intent: t for t in self.topics})
         intents = [t.intent for t in self.topics] + [category_intent(c) for c in CATEGORIES] + ["menu"]
         self._payloads.update("/" + intent for intent in intents)
+        for language in self.languages:  # the first language listed keeps a name two would share
+            for name in language.names:
+                self._by_name.setdefault(normalize_text(name), language.code)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -140,6 +152,11 @@ class KnowledgeBase:
     def code_for(self, tag: str) -> str | None:
         """The supported code matching a language tag in any letter case, or None."""
         return next((code for code in self.codes if code.lower() == tag.lower()), None)
+
+    def language_named(self, text: str) -> str | None:
+        """The code of the language whose name is the whole message ("español", "Tiếng Việt"), or None.
+        Case, accents, punctuation and extra spaces are ignored."""
+        return self._by_name.get(normalize_text(text))
 
     def is_payload(self, text: str) -> bool:
         """Whether text is a button payload the bot understands: a topic, a category, or the menu."""

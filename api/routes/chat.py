@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Path, Response
 
 from api.config import Settings
 from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep, supported_lang
-from api.i18n import N_, choose_language, format_day, language_named, negotiate
+from api.i18n import N_, choose_language, format_day, negotiate
 from api.models import ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
 from knowledge import KnowledgeBase
@@ -71,7 +71,7 @@ async def chat(
     session_id = body.session_id or new_session_id()
     sender = sender_for(settings, session_id)
     text, is_payload = normalize_payload(kb, body.message.strip() or body.message)
-    named = None if is_payload or explicit else language_named(text, kb.languages)
+    named = None if is_payload or explicit else kb.language_named(text)
     if named:  # "español" alone: switch (and stick), and show the menu in that language
         explicit, text, is_payload = named, MENU_PAYLOAD, True
     slots = await rasa.slots(sender) if body.session_id else {}

@@ -10,12 +10,10 @@ from api.i18n import (
     LangidDetector,
     choose_language,
     format_day,
-    language_named,
     load_translations,
     negotiate,
     parse_accept_language,
 )
-from knowledge import Language
 
 CODES = ("en", "es")
 
@@ -78,35 +76,3 @@ def test_format_day_per_locale() -> None:
     assert format_day(day, "en") == "June 9, 2026"
     assert format_day(day, "es") == "9 de junio de 2026"
 
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Español", "es"),
-        ("¡ESPAÑOL!", "es"),
-        ("espanol", "es"),
-        ("Spanish.", "es"),
-        ("  english ", "en"),
-        ("inglés", "en"),
-        ("Tiếng Việt", "vi"),
-        ("tieng viet", "vi"),
-        ("中文", "zh-Hans"),
-        ("فارسی", "fa"),
-        ("Kreyòl", "ht"),
-        ("kreyol", "ht"),
-        ("español please", None),
-        ("es", None),
-        ("", None),
-        ("???", None),
-    ],
-)
-def test_language_named(text: str, expected: str | None) -> None:
-    languages = [
-        Language("en", "English", "English", "ltr", ("inglés",)),
-        Language("es", "Spanish", "Español", "ltr"),
-        Language("vi", "Vietnamese", "Tiếng Việt", "ltr"),
-        Language("zh-Hans", "Chinese (Simplified)", "简体中文", "ltr", ("中文",)),
-        Language("fa", "Persian", "فارسی", "rtl", ("Farsi",)),
-        Language("ht", "Haitian Creole", "Kreyòl ayisyen", "ltr", ("Kreyòl",)),
-    ]
-    assert language_named(text, languages) == expected
