@@ -17,7 +17,6 @@ __all__ = [
     "CatalogError",
     "Choice",
     "Detector",
-    "LangidDetector",
     "choose_language",
     "format_day",
     "gettext_locale",
@@ -39,9 +38,10 @@ class CatalogError(Exception):
 
 
 class Detector(Protocol):
-    """Anything that guesses a supported language code and a probability from text."""
+    """Anything that guesses a supported language code and a probability from text, given the
+    language the conversation is already in (knowledge.langid.NgramLanguageDetector in production)."""
 
-    def detect(self, text: str) -> tuple[str, float] | None: ...
+    def detect(self, text: str, prior: str | None = None) -> tuple[str, float] | None: ...
 
 
 def gettext_locale(code: str) -> str:
@@ -111,24 +111,6 @@ def choose_language(
     return Choice(session_lang or accepted or default, False)
 
 
-class LangidDetector:
-    """py3langid, restricted to the supported languages; the model ships inside the wheel."""
-
-    def __init__(self, codes: tuple[str, ...]) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._by_langid = {code.split("-")[0]: code for code in codes}
-        self._identifier.set_languages(sorted(self._by_langid))
-
-    def detect(self, text: str) -> tuple[str, float] | None:
-        """The most likely supported language and its probability, or None for text without letters."""
-        if not any(ch.isalpha() for ch in text):
-            return None
-        code, probability = self._identifier.classify(text)
-        return self._by_langid[code], float(probability)
-
-
 def load_translations(codes: tuple[str, ...], directory: Path = LOCALES_DIR) -> dict[str, Translations]:
     """A real compiled catalog for every code. Raises CatalogError instead of silently using English."""
     loaded: dict[str, Translations] = {}
@@ -140,10 +122,14 @@ def load_translations(codes: tuple[str, ...], directory: Path = LOCALES_DIR) -> 
     return loaded
 
 
-def format_day(day: dt.date, code: str) -> str:
-    """A date written the way the language writes it, e.g. "June 9, 2026" / "9 de junio de 2026"."""
+def format_day(day: dt.date, code: str, months: tuple[str, ...] = ()) -> str:
+    """A date written the way the language writes it, e.g. "June 9, 2026" / "9 de junio de 2026".
+    `months` (from languages.yml) stand in where CLDR has no month names: "9 jen 2026" in Kreyòl.
+    A code Babel does not know raises ValueError rather than falling back to English."""
+    if months:
+        return f"{day.day} {months[day.month - 1]} {day.year}"
     try:
         locale = Locale.parse(gettext_locale(code))
-    except (ValueError, UnknownLocaleError):
-        locale = Locale("en")
+    except UnknownLocaleError as exc:
+        raise ValueError(f"no CLDR locale for {code!r}") from exc
     return format_date(day, format="long", locale=locale)

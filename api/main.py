@@ -12,28 +12,35 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.config import Settings, get_settings
-from api.i18n import Detector, LangidDetector, load_translations
+from api.i18n import Detector, load_translations
 from api.limits import BodyLimitMiddleware
 from api.rasa import RasaClient, RasaUnavailable
 from api.routes import chat, health, meta, page
-from knowledge import load_knowledge
+from knowledge import KnowledgeBase, load_knowledge
+from knowledge.langid import NgramLanguageDetector
 
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None, *, transport: httpx.AsyncBaseTransport | None = None,
-               detector: Detector | None = None) -> FastAPI:
-    """Build the gateway. Tests may pass settings, a fake Rasa transport and a fake detector."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    detector: Detector | None = None,
+    knowledge: KnowledgeBase | None = None,
+) -> FastAPI:
+    """Build the gateway. Tests may pass settings, a fake Rasa transport, a fake detector and an
+    already loaded knowledge base."""
     settings = settings or get_settings()
     # httpx logs every URL at INFO, and Rasa URLs carry the API token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        kb = load_knowledge()
+        kb = knowledge or load_knowledge()
         app.state.knowledge = kb
         app.state.translations = load_translations(kb.codes)
-        app.state.detector = detector or LangidDetector(kb.codes)
+        app.state.detector = detector or NgramLanguageDetector.from_knowledge(kb)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_s, transport=transport) as client:
             app.state.rasa = RasaClient(
                 client,

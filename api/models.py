@@ -9,14 +9,17 @@ from pydantic import BaseModel, Field
 
 from api.privacy import SESSION_ID_PATTERN
 
-__all__ = ["Button", "ChatReply", "ChatRequest", "LanguageInfo", "Message", "SourceInfo", "TopicInfo"]
+__all__ = ["MAX_MESSAGE_CHARS", "Button", "ChatReply", "ChatRequest", "LanguageInfo", "Message", "SourceInfo", "TopicInfo"]
+
+
+MAX_MESSAGE_CHARS = 1000
 
 
 class ChatRequest(BaseModel):
     """One message from a person."""
 
     session_id: str | None = Field(default=None, pattern=SESSION_ID_PATTERN)
-    message: str = Field(min_length=1, max_length=1000)
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     lang: str | None = Field(default=None, max_length=35, description="BCP-47 code; see /api/v1/languages")
 
 
@@ -34,6 +37,7 @@ class SourceInfo(BaseModel):
     publisher: str
     url: str
     published: dt.date
+    published_label: str | None = Field(default=None, description="the date written the language's way")
 
 
 class Message(BaseModel):
@@ -44,6 +48,7 @@ class Message(BaseModel):
     sources: list[SourceInfo] = []
     topic: str | None = None
     last_reviewed: dt.date | None = None
+    last_reviewed_label: str | None = Field(default=None, description='e.g. "Last reviewed: June 9, 2026", localized')
     notice: str | None = Field(default=None, description="a localized warning, e.g. that the answer may be out of date")
 
 

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from knowledge._load import DATA_DIR, KnowledgeError, check_knowledge, load_knowledge
-from knowledge._model import CATEGORIES, KnowledgeBase, Language, Problem, Source, Topic, Translation, category_intent
+from knowledge._model import (
+    CATEGORIES,
+    KnowledgeBase,
+    Language,
+    Problem,
+    Source,
+    Topic,
+    Translation,
+    category_intent,
+    normalize_text,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -18,4 +28,5 @@ __all__ = [
     "category_intent",
     "check_knowledge",
     "load_knowledge",
+    "normalize_text",
 ]

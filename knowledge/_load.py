@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -30,7 +31,6 @@ from knowledge.sms import sms_budget, sms_length
 __all__ = ["DATA_DIR", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
 DATA_DIR = Path(__file__).resolve().parent
-MAX_LONG_WORDS = 180
 MIN_EXAMPLES = 12
 MAX_STATUS_REVIEW_DAYS = 120
 NEAR_DUPLICATE = 0.8
@@ -100,7 +100,7 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
                 continue
             seen[raw_id] = name
             known_ids.add(raw_id)
-        topic = _read_topic(name, path.stem, raw, codes, problems)
+        topic = _read_topic(name, path.stem, raw, languages, problems)
         if topic is not None:
             topics.append(topic)
     topics.sort(key=lambda t: (CATEGORIES.index(t.category), t.id))
@@ -155,15 +155,40 @@ def _read_languages(path: Path, problems: list[Problem]) -> list[Language]:
         except (KeyError, TypeError):
             problems.append(Problem(name, f"[{i}]", "needs code, name, native and dir"))
             continue
+        months = item.get("months", [])
+        if not isinstance(months, list) or len(months) not in (0, 12) or not all(isinstance(m, str) for m in months):
+            problems.append(Problem(name, f"[{i}].months", "must list the 12 month names, January first"))
+        else:
+            lang = dataclasses.replace(lang, months=tuple(months))
+        if "long_limit" in item:
+            limit = _long_limit(item["long_limit"])
+            if limit is None:
+                problems.append(Problem(name, f"[{i}].long_limit", "must be {words: N} or {chars: N}"))
+            else:
+                lang = dataclasses.replace(lang, long_limit=limit)
         if lang.dir not in ("ltr", "rtl"):
             problems.append(Problem(name, f"[{i}].dir", "must be ltr or rtl"))
         languages.append(lang)
+    owners: dict[str, str] = {}
+    for lang in languages:
+        for lang_name in lang.names:
+            key = normalize_text(lang_name)
+            if owners.setdefault(key, lang.code) != lang.code:
+                problems.append(Problem(name, lang.code, f"name {lang_name!r} also names {owners[key]}"))
     if not languages or languages[0].code != "en":
         problems.append(Problem(name, "[0]", "English (en) must be listed first"))
     return languages
 
 
-def _read_topic(name: str, stem: str, raw: Any, codes: list[str], problems: list[Problem]) -> Topic | None:
+def _long_limit(raw: Any) -> tuple[int, str] | None:
+    if isinstance(raw, dict) and len(raw) == 1:
+        ((unit, limit),) = raw.items()
+        if unit in ("words", "chars") and isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+            return limit, unit
+    return None
+
+
+def _read_topic(name: str, stem: str, raw: Any, languages: list[Language], problems: list[Problem]) -> Topic | None:
     if not isinstance(raw, dict):
         problems.append(Problem(name, "(file)", "must be a mapping"))
         return None
@@ -201,7 +226,7 @@ def _read_topic(name: str, stem: str, raw: Any, codes: list[str], problems: list
         problems.append(Problem(name, "related", "must be a list of topic ids"))
         related = []
     sources = _read_sources(name, raw.get("sources"), problems)
-    text = _read_text(name, raw.get("text"), codes, as_of, problems)
+    text = _read_text(name, raw.get("text"), languages, as_of, problems)
     if len(problems) > before or not (last_reviewed and review_by):
         return None
     return Topic(
@@ -251,8 +276,9 @@ def _read_sources(name: str, raw: Any, problems: list[Problem]) -> list[Source]:
 
 
 def _read_text(
-    name: str, raw: Any, codes: list[str], as_of: dt.date | None, problems: list[Problem]
+    name: str, raw: Any, languages: list[Language], as_of: dt.date | None, problems: list[Problem]
 ) -> dict[str, Translation]:
+    codes = [language.code for language in languages]
     if not isinstance(raw, dict):
         problems.append(Problem(name, "text", "missing"))
         return {}
@@ -261,13 +287,14 @@ def _read_text(
             problems.append(Problem(name, f"text.{code}", "language not listed in languages.yml"))
     english = raw.get("en") if isinstance(raw.get("en"), dict) else {}
     text: dict[str, Translation] = {}
-    for code in codes:
+    for language in languages:
+        code = language.code
         where = f"text.{code}"
         item = raw.get(code)
         if not isinstance(item, dict):
             problems.append(Problem(name, where, "missing language"))
             continue
-        translation = _read_translation(name, code, item, problems)
+        translation = _read_translation(name, language, item, problems)
         if translation is None:
             continue
         if as_of and str(as_of.year) not in translation.short:
@@ -285,7 +312,10 @@ def _read_text(
     return text
 
 
-def _read_translation(name: str, code: str, item: dict[str, Any], problems: list[Problem]) -> Translation | None:
+def _read_translation(
+    name: str, language: Language, item: dict[str, Any], problems: list[Problem]
+) -> Translation | None:
+    code = language.code
     where = f"text.{code}"
     before = len(problems)
     for key in ("title", "long", "short"):
@@ -306,9 +336,9 @@ def _read_translation(name: str, code: str, item: dict[str, Any], problems: list
     if len(problems) > before:
         return None
     long, short = item["long"].strip(), item["short"].strip()
-    words = len(long.split())
-    if words > MAX_LONG_WORDS:
-        problems.append(Problem(name, f"{where}.long", f"has {words} words; at most {MAX_LONG_WORDS}"))
+    size, (limit, unit) = language.measure(long), language.long_limit
+    if size > limit:
+        problems.append(Problem(name, f"{where}.long", f"has {size} {unit}; at most {limit}"))
     if sms_length(short) > sms_budget(short):
         problems.append(
             Problem(name, f"{where}.short", f"over the SMS budget: {sms_length(short)} of {sms_budget(short)}")

@@ -46,6 +46,18 @@ class Language:
     dir: str
     aliases: tuple[str, ...] = ()
     """Other names people type to ask for this language ("espanol", "castellano")."""
+    months: tuple[str, ...] = ()
+    """Month names, January first, for a language whose CLDR data has none (Haitian Creole)."""
+    long_limit: tuple[int, str] = (180, "words")
+    """The most a long answer may hold: (n, "words") where spaces separate words, else (n, "chars").
+    Vietnamese spaces every syllable and Chinese, Japanese and Khmer do not space words, so their
+    limits are set in languages.yml to match the English 180 words."""
+
+    def measure(self, text: str) -> int:
+        """The length of a text in this language's long_limit unit (characters exclude spaces)."""
+        if self.long_limit[1] == "chars":
+            return sum(not ch.isspace() for ch in text)
+        return len(text.split())
 
     @property
     def names(self) -> tuple[str, ...]:

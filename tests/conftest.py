@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.main import create_app
+from knowledge import KnowledgeBase, load_knowledge
 from tests.live import live_stack  # noqa: F401  (session fixture for integration and browser tests)
 
 SECRET = "test-secret-key-0123456789"
@@ -22,8 +23,10 @@ class FakeDetector:
 
     def __init__(self, table: dict[str, tuple[str, float]] | None = None) -> None:
         self.table = table or {}
+        self.priors: list[str | None] = []
 
-    def detect(self, text: str) -> tuple[str, float] | None:
+    def detect(self, text: str, prior: str | None = None) -> tuple[str, float] | None:
+        self.priors.append(prior)
         return self.table.get(text)
 
 
@@ -73,9 +76,14 @@ def detector() -> FakeDetector:
     return FakeDetector()
 
 
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge()
+
+
 @pytest.fixture
 def make_client(
-    settings: Settings, rasa: FakeRasa, detector: FakeDetector
+    settings: Settings, rasa: FakeRasa, detector: FakeDetector, knowledge: KnowledgeBase
 ) -> Iterator[Callable[..., TestClient]]:
     clients: list[TestClient] = []
 
@@ -84,6 +92,7 @@ def make_client(
             settings.model_copy(update=overrides) if overrides else settings,
             transport=httpx.MockTransport(rasa.handler),
             detector=detector,
+            knowledge=knowledge,
         )
         client = TestClient(app)
         client.__enter__()

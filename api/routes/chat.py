@@ -35,20 +35,29 @@ def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
 
 
 STALE_NOTICE = N_("notice.stale")
+LAST_REVIEWED = N_("page.last_reviewed")
 MENU_PAYLOAD = "/menu"
 
 
-def to_message(raw: dict[str, Any], *, lang: str, translations: Translations, today: dt.date) -> Message | None:
+def to_message(
+    raw: dict[str, Any], *, lang: str, translations: Translations, today: dt.date, months: tuple[str, ...] = ()
+) -> Message | None:
     """A bot message from Rasa's REST output: an answer payload (custom) or plain text with buttons.
-    An answer past its review date carries a localized notice with its last-reviewed date."""
+    Dates come with labels written the language's way (Babel); an answer past its review date
+    carries a localized notice."""
     custom = raw.get("custom")
     if isinstance(custom, dict) and custom.get("topic"):
         message = Message.model_validate(
             {k: custom.get(k) for k in ("text", "buttons", "sources", "topic", "last_reviewed")}
         )
-        review_by = dt.date.fromisoformat(str(custom.get("review_by") or dt.date.max))
-        if review_by < today and message.last_reviewed:
-            message.notice = translations.gettext(STALE_NOTICE).format(date=format_day(message.last_reviewed, lang))
+        for source in message.sources:
+            source.published_label = format_day(source.published, lang, months)
+        if message.last_reviewed:
+            reviewed = format_day(message.last_reviewed, lang, months)
+            message.last_reviewed_label = translations.gettext(LAST_REVIEWED).format(date=reviewed)
+            review_by = dt.date.fromisoformat(str(custom.get("review_by") or dt.date.max))
+            if review_by < today:
+                message.notice = translations.gettext(STALE_NOTICE).format(date=reviewed)
         return message
     if isinstance(raw.get("text"), str):
         return Message(text=raw["text"], buttons=raw.get("buttons") or [])
@@ -75,21 +84,22 @@ async def chat(
     if named:  # "español" alone: switch (and stick), and show the menu in that language
         explicit, text, is_payload = named, MENU_PAYLOAD, True
     slots = await rasa.slots(sender) if body.session_id else {}
+    accepted = negotiate(accept_language, kb.codes)
     session_lang = slots.get("language") if slots.get("language") in kb.codes else None
     choice = choose_language(
         explicit=explicit,
         session_lang=session_lang,
         session_chosen=bool(slots.get("language_chosen")),
-        detected=None if is_payload else detector.detect(text),
+        detected=None if is_payload else detector.detect(text, prior=session_lang or accepted),
         threshold=settings.detect_threshold,
-        accepted=negotiate(accept_language, kb.codes),
+        accepted=accepted,
     )
     raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
     today = dt.date.today()
-    messages = [
-        m for m in (to_message(r, lang=choice.lang, translations=translations[choice.lang], today=today) for r in raw)
-        if m is not None
-    ]
+    language = kb.language(choice.lang)
+    months = language.months if language else ()
+    replies = (to_message(r, lang=choice.lang, translations=translations[choice.lang], today=today, months=months) for r in raw)
+    messages = [m for m in replies if m is not None]
     logger.info(
         "chat.reply lang=%s chosen=%s n=%d ms=%d", choice.lang, choice.chosen, len(messages),
         (time.monotonic() - started) * 1000,

@@ -11,23 +11,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import KnowledgeDep, TranslationsDep
-from api.i18n import N_, negotiate
+from api.i18n import negotiate
+from api.labels import labels_for
 
 router = APIRouter(tags=["page"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-LABELS = {
-    "title": N_("page.title"),
-    "intro": N_("page.intro"),
-    "placeholder": N_("page.placeholder"),
-    "send": N_("page.send"),
-    "sources": N_("page.sources"),
-    "last_reviewed": N_("page.last_reviewed"),
-    "error": N_("page.error"),
-    "clear": N_("page.clear"),
-    "language": N_("page.language"),
-}
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -43,13 +33,12 @@ async def page(
 ) -> HTMLResponse:
     """The full-page chat."""
     code = (kb.code_for(lang) if lang else None) or negotiate(accept_language, kb.codes) or "en"
-    labels = {name: translations[code].gettext(key) for name, key in LABELS.items()}
-    language = kb.language(code)
+    labels = labels_for(kb, translations, code)
     html = Template((STATIC / "page.html").read_text(encoding="utf-8")).substitute(
         lang=code,
-        dir=language.dir if language else "ltr",
+        dir=labels["dir"],
         title=escape(labels["title"]),
         intro=escape(labels["intro"]),
-        labels=json.dumps(labels | {"lang": code}).replace("<", "\\u003c"),
+        labels=json.dumps(labels).replace("<", "\\u003c"),
     )
     return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})

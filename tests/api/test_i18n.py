@@ -7,7 +7,6 @@ from babel.support import Translations
 
 from api.i18n import (
     Choice,
-    LangidDetector,
     choose_language,
     format_day,
     load_translations,
@@ -15,6 +14,9 @@ from api.i18n import (
     parse_accept_language,
 )
 
+from knowledge import load_knowledge
+
+KB = load_knowledge()
 CODES = ("en", "es")
 
 
@@ -47,26 +49,8 @@ def test_choice_order() -> None:
     assert choose() == Choice("en", False)
 
 
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("¿Cuántas personas afectó?", "es"),
-        ("How many people were affected?", "en"),
-        ("puedo seguir declarando impuestos", "es"),
-        ("what are my rights", "en"),
-    ],
-)
-def test_langid_detects_supported_languages(text: str, lang: str) -> None:
-    detected = LangidDetector(CODES).detect(text)
-    assert detected is not None and detected[0] == lang and detected[1] >= 0.8
-
-
-def test_langid_ignores_text_without_letters() -> None:
-    assert LangidDetector(CODES).detect("12345 ???") is None
-
-
 def test_every_language_has_a_real_compiled_catalog() -> None:
-    loaded = load_translations(CODES)
+    loaded = load_translations(KB.codes)
     assert all(type(t) is Translations for t in loaded.values())
     assert loaded["es"].gettext("page.send") == "Enviar"
 
@@ -76,3 +60,25 @@ def test_format_day_per_locale() -> None:
     assert format_day(day, "en") == "June 9, 2026"
     assert format_day(day, "es") == "9 de junio de 2026"
 
+
+
+@pytest.mark.parametrize("code", KB.codes)
+def test_every_language_writes_dates_its_own_way(code: str) -> None:
+    """No language silently gets the English date, nor CLDR's placeholder month names ("M06")."""
+    language = KB.language(code)
+    assert language is not None
+    written = format_day(dt.date(2026, 6, 9), code, language.months)
+    assert "2026" in written and "9" in written
+    assert "M06" not in written
+    if code != "en":
+        assert written != format_day(dt.date(2026, 6, 9), "en")
+
+
+def test_format_day_uses_month_names_from_the_knowledge_base() -> None:
+    months = tuple(f"m{i}" for i in range(1, 13))
+    assert format_day(dt.date(2026, 6, 9), "ht", months) == "9 m6 2026"
+
+
+def test_format_day_refuses_an_unknown_locale() -> None:
+    with pytest.raises(ValueError, match="no CLDR locale for 'xx'"):
+        format_day(dt.date(2026, 6, 9), "xx")

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.privacy import keyed_hash
+from knowledge import load_knowledge
 from tests.conftest import SECRET, FakeDetector, FakeRasa
 
 ANSWER = {
@@ -45,8 +46,10 @@ def test_answer_payload_becomes_message_with_sources(client: TestClient, rasa: F
     assert message["topic"] == "events.how-many"
     assert message["sources"][0] == {
         "title": "T", "publisher": "P", "url": "https://example.org/a", "published": "2026-02-12",
+        "published_label": "12 de febrero de 2026",
     }
     assert message["last_reviewed"] == "2026-11-28"
+    assert message["last_reviewed_label"] == "Última revisión: 28 de noviembre de 2026"
     assert message["buttons"] == [{"title": "Otro", "payload": "/ask_events__declaration"}]
 
 
@@ -135,7 +138,8 @@ def test_unknown_slash_command_is_sent_as_text(client: TestClient, rasa: FakeRas
 def test_unsupported_lang_is_422_naming_supported_codes(client: TestClient) -> None:
     response = client.post("/api/v1/chat", json={"message": "hi", "lang": "xx"})
     assert response.status_code == 422
-    assert response.json() == {"detail": "unsupported language 'xx'; use one of: en, es"}
+    codes = ", ".join(load_knowledge().codes)
+    assert response.json() == {"detail": f"unsupported language 'xx'; use one of: {codes}"}
 
 
 @pytest.mark.parametrize(
