@@ -1,9 +1,12 @@
 """Compare offline language detectors on short, realistic messages in the 21 target languages.
 
-    python -m bench.langid [--threshold 0.8] [--errors]
+    python -m bench.langid [--threshold 0.8] [--errors] [--detectors knowledge py3langid lingua]
+    python -m bench.langid --detectors knowledge --min-accuracy 0.9   # exit 1 below 90% (make test)
 
 Messages come from bench/data/langid/<code>.yml (written for measuring, never used for training).
-Each detector is restricted to the target languages it supports. Chinese is split into zh-Hans
+"knowledge" is the gateway's detector (knowledge.langid), trained on the knowledge base's example
+questions, which share no message with these files. The other two are general-purpose detectors,
+each restricted to the target languages it supports. For them, Chinese is split into zh-Hans
 and zh-Hant by counting characters that exist in only one of the two scripts. For each language
 it prints top-1 accuracy, and the share of messages that are both right and above the confidence
 threshold (what the gateway would trust without falling back to the session or Accept-Language).
@@ -76,7 +79,19 @@ def lingua_detector() -> Detector:
     return detect
 
 
-DETECTORS: dict[str, Callable[[], Detector]] = {"py3langid": py3langid_detector, "lingua": lingua_detector}
+def knowledge_detector() -> Detector:
+    """knowledge.langid (what the gateway uses), trained on the knowledge base, without a prior."""
+    from knowledge import load_knowledge
+    from knowledge.langid import NgramLanguageDetector
+
+    return NgramLanguageDetector.from_knowledge(load_knowledge()).detect
+
+
+DETECTORS: dict[str, Callable[[], Detector]] = {
+    "knowledge": knowledge_detector,
+    "py3langid": py3langid_detector,
+    "lingua": lingua_detector,
+}
 
 
 def load_messages() -> dict[str, list[str]]:
@@ -96,11 +111,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.langid", description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=0.8, help="confidence the gateway trusts")
     parser.add_argument("--errors", action="store_true", help="list every misdetected message")
+    parser.add_argument("--detectors", nargs="+", choices=sorted(DETECTORS), default=list(DETECTORS))
+    parser.add_argument("--min-accuracy", type=float, help="exit 1 if the first detector is below this in a language")
     args = parser.parse_args()
     messages = load_messages()
     results: dict[str, dict[str, tuple[int, int, int]]] = {}
     errors: list[str] = []
-    for name, build in DETECTORS.items():
+    for name in args.detectors:
+        build = DETECTORS[name]
         started = time.monotonic()
         detect = build()
         loaded = time.monotonic() - started
@@ -134,6 +152,12 @@ def main() -> int:
     if args.errors:
         print("\nmisdetected (detector language -> detected: text):")
         print("\n".join(errors))
+    if args.min_accuracy is not None:
+        first = results[names[0]]
+        low = [f"{code} {c[0] / c[2]:.0%}" for code, c in first.items() if c[0] / c[2] < args.min_accuracy]
+        if low:
+            print(f"\nFAIL: {names[0]} detects below {args.min_accuracy:.0%} in: {', '.join(low)}")
+            return 1
     return 0
 
 

@@ -1,6 +1,7 @@
 """Compare NLU pipelines: training time, peak memory, model size and held-out accuracy.
 
     python -m bench.pipelines --config bot/config.yml bot/config-diet.yml [--holdout 0.25] [--scale 4]
+    python -m bench.pipelines --min-accuracy 0.9      # exit 1 if any language is below 90% (make test)
 
 For each config it regenerates the bot data with a deterministic held-out share per topic and
 language, trains an NLU model, parses every held-out example with the real model, and prints
@@ -97,8 +98,9 @@ def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
         }
 
 
-def report(result: dict[str, object], *, errors: bool = False) -> None:
-    """Print accuracy per language and per topic, and the worst confusions."""
+def report(result: dict[str, object], *, errors: bool = False) -> dict[str, float]:
+    """Print accuracy per language and per topic, and the worst confusions; return the accuracy
+    per language (a fallback counts as an error)."""
     predictions: list[dict[str, object]] = result["predictions"]  # type: ignore[assignment]
     print(f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
           f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples")
@@ -136,6 +138,7 @@ def report(result: dict[str, object], *, errors: bool = False) -> None:
         for p in predictions:
             if p["predicted"] != p["intent"]:
                 print(f"  {p['lang']} {p['intent']} -> {p['predicted']} ({p['confidence']:.2f}): {p['text']}")
+    return {lang: sum(oks) / len(oks) for lang, oks in by_lang.items()}
 
 
 def main() -> int:
@@ -145,12 +148,20 @@ def main() -> int:
     parser.add_argument("--holdout", type=float, default=0.25)
     parser.add_argument("--scale", type=int, default=0, help="noisy copies of each training example")
     parser.add_argument("--errors", action="store_true", help="list every misclassified held-out example")
+    parser.add_argument("--min-accuracy", type=float, help="exit 1 if any language is below this share")
     args = parser.parse_args()
+    failed = []
     try:
         for config in args.config:
-            report(evaluate(config.resolve(), args.holdout, args.scale), errors=args.errors)
+            accuracy = report(evaluate(config.resolve(), args.holdout, args.scale), errors=args.errors)
+            if args.min_accuracy is not None:
+                failed += [f"{config.name} {lang} {share:.1%}" for lang, share in accuracy.items()
+                           if share < args.min_accuracy]
     finally:
         generate()
+    if failed:
+        print(f"\nFAIL: held-out intent accuracy below {args.min_accuracy:.0%}: {', '.join(failed)}")
+        return 1
     return 0
 
 
