@@ -26,8 +26,10 @@ run: setup ## set up if needed, train if inputs changed, start actions + Rasa + 
 
 test: setup $(CHROMIUM) ## set up if needed and run the whole test suite
 	$(GW_PY) -m knowledge check
+	$(GW_PY) -m bench.langid --detectors knowledge --min-accuracy 0.9
 	$(GW_PY) -m pytest
 	$(ENGINE)/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
+	$(GW_PY) -m bench.pipelines --min-accuracy 0.9
 
 setup: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs model
 

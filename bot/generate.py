@@ -52,6 +52,11 @@ CATEGORY_TITLES = {
 }
 
 
+LANGUAGE_TITLE = N_("page.language")
+LANGUAGE_PAYLOAD = "/language"
+"""The menu's last button: the gateway answers it with one button per language (api/routes/chat.py)."""
+
+
 def catalog_path(code: str) -> Path:
     """The .po file for a BCP-47 language code (zh-Hans -> zh_Hans)."""
     return LOCALES / code.replace("-", "_") / "LC_MESSAGES" / "messages.po"
@@ -59,7 +64,7 @@ def catalog_path(code: str) -> Path:
 
 def read_catalogs(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     """Catalog key -> language -> text for every key the bot uses. Exits if a text is missing."""
-    keys = sorted(set(RESPONSES.values()) | set(CATEGORY_TITLES.values()))
+    keys = sorted(set(RESPONSES.values()) | set(CATEGORY_TITLES.values()) | {LANGUAGE_TITLE})
     texts: dict[str, dict[str, str]] = {key: {} for key in keys}
     missing = []
     for code in kb.codes:
@@ -83,7 +88,7 @@ def response(name: str, texts: dict[str, dict[str, str]], code: str) -> dict[str
         variation["buttons"] = [
             {"title": texts[key][code], "payload": "/" + category_intent(category)}
             for category, key in CATEGORY_TITLES.items()
-        ]
+        ] + [{"title": texts[LANGUAGE_TITLE][code], "payload": LANGUAGE_PAYLOAD}]
     return variation
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import datetime as dt
 import math
 import re
@@ -382,9 +383,11 @@ def _trigrams(text: str) -> frozenset[str]:
 _Item = tuple[int, int, str, frozenset[str]]
 
 
-def _similar_pairs(items: list[_Item]) -> list[tuple[_Item, _Item]]:
+@functools.lru_cache(maxsize=32)
+def _similar_pairs(items: tuple[_Item, ...]) -> list[tuple[_Item, _Item]]:
     """Pairs from different topics with trigram Jaccard >= NEAR_DUPLICATE, found with prefix filtering:
-    with trigrams ordered rarest first, two sets that similar must share one of their first few."""
+    with trigrams ordered rarest first, two sets that similar must share one of their first few.
+    Cached per language: checking again after a change recomputes only the languages it touched."""
     frequency = collections.Counter(gram for item in items for gram in item[3])
     index: dict[str, list[int]] = collections.defaultdict(list)
     pairs = []
@@ -413,7 +416,7 @@ def _check_examples(topics: list[Topic], problems: list[Problem]) -> None:
     for code, items in by_lang.items():
         found: list[tuple[tuple[int, int], str, int]] = []
         flagged: set[tuple[int, int]] = set()
-        for first, second in _similar_pairs(items):
+        for first, second in _similar_pairs(tuple(items)):
             reason = "same question as in" if first[2] == second[2] else "nearly the same question as in"
             # report the one in the later topic, naming the earlier topic
             earlier, later = sorted((first, second))

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Path, Response
 from api.config import Settings
 from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep, supported_lang
 from api.i18n import N_, choose_language, format_day, negotiate
-from api.models import ChatReply, ChatRequest, Message
+from api.models import Button, ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
 from knowledge import KnowledgeBase
 
@@ -34,6 +34,11 @@ def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
     return (text.lstrip("/").strip() or "?"), False
 
 
+LANGUAGES_PAYLOAD = "/language"
+"""The menu's language button (bot/generate.py); answered here with one button per language,
+whose payload LANGUAGE_PREFIX + code switches to it."""
+LANGUAGE_PREFIX = "/language/"
+LANGUAGES_TITLE = N_("page.language")
 STALE_NOTICE = N_("notice.stale")
 LAST_REVIEWED = N_("page.last_reviewed")
 MENU_PAYLOAD = "/menu"
@@ -64,6 +69,12 @@ def to_message(
     return None
 
 
+def language_menu(kb: KnowledgeBase, translations: Translations) -> Message:
+    """One button per language, each titled with its own name."""
+    buttons = [Button(title=lang.native, payload=LANGUAGE_PREFIX + lang.code) for lang in kb.languages]
+    return Message(text=translations.gettext(LANGUAGES_TITLE), buttons=buttons)
+
+
 @router.post("/chat", response_model=ChatReply, responses={422: {}, 413: {}, 503: {}})
 async def chat(
     body: ChatRequest,
@@ -79,7 +90,11 @@ async def chat(
     explicit = supported_lang(kb, body.lang) if body.lang else None
     session_id = body.session_id or new_session_id()
     sender = sender_for(settings, session_id)
-    text, is_payload = normalize_payload(kb, body.message.strip() or body.message)
+    message = body.message.strip() or body.message
+    if message.startswith(LANGUAGE_PREFIX) and kb.language(message.removeprefix(LANGUAGE_PREFIX)):
+        explicit, message = message.removeprefix(LANGUAGE_PREFIX), MENU_PAYLOAD
+    text, is_payload = normalize_payload(kb, message)
+    is_payload = is_payload or message == LANGUAGES_PAYLOAD
     named = None if is_payload or explicit else kb.language_named(text)
     if named:  # "español" alone: switch (and stick), and show the menu in that language
         explicit, text, is_payload = named, MENU_PAYLOAD, True
@@ -94,6 +109,8 @@ async def chat(
         threshold=settings.detect_threshold,
         accepted=accepted,
     )
+    if message == LANGUAGES_PAYLOAD:
+        return ChatReply(session_id=session_id, lang=choice.lang, messages=[language_menu(kb, translations[choice.lang])])
     raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
     today = dt.date.today()
     language = kb.language(choice.lang)

@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
+from api.i18n import format_day
 from knowledge import load_knowledge
 from tests.live import Stack
 
@@ -228,7 +229,7 @@ def test_question_in_the_full_page_chat(
     page.goto(live_stack.gateway + "/")
     page.fill("#message", question)
     page.press("#message", "Enter")
-    page.locator("#log li.bot").first.wait_for()
+    page.locator("#log li.bot:not(.typing)").first.wait_for()
     answers = page.locator("#log li.bot[data-topic]")
     topics = answers.evaluate_all("(items) => items.map((li) => li.dataset.topic)")
     assert topics == [topic_id], f"{question!r} was answered as {topics or 'fallback'}"
@@ -239,8 +240,8 @@ def test_question_in_the_full_page_chat(
     shown = flat(answer.inner_text())
     assert flat(_LINK.sub(r"\1", topic.text[lang].long)) in shown
     sources = answer.locator("p.meta a")
-    assert sources.all_inner_texts() == [f"{s.publisher}, {s.published.isoformat()}" for s in topic.sources]
+    assert sources.all_inner_texts() == [f"{s.publisher}, {format_day(s.published, lang)}" for s in topic.sources]
     assert [sources.nth(i).get_attribute("href") for i in range(sources.count())] == [s.url for s in topic.sources]
-    assert topic.last_reviewed.isoformat() in shown
+    assert format_day(topic.last_reviewed, lang) in shown
     if topic.as_of is not None:
         assert str(topic.as_of.year) in shown

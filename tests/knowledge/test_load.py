@@ -202,3 +202,36 @@ def test_language_aliases_must_be_a_list_of_names(kb_dir: Path) -> None:
     path = kb_dir / "languages.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("aliases: [castellano]", "aliases: castellano"))
     assert messages(kb_dir) == ["languages.yml: [1].aliases: error: must be a list of names"]
+
+
+def edit_languages(kb_dir: Path, code: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = kb_dir / "languages.yml"
+    languages = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(next(lang for lang in languages if lang["code"] == code))
+    path.write_text(yaml.safe_dump(languages, allow_unicode=True), encoding="utf-8")
+
+
+def test_long_answers_are_measured_in_each_language_unit(kb_dir: Path) -> None:
+    kb = load_knowledge(kb_dir)
+    assert kb.language("en").long_limit == (180, "words")  # type: ignore[union-attr]
+    assert kb.language("vi").long_limit == (270, "words")  # type: ignore[union-attr]
+    assert kb.language("zh-Hans").long_limit == (450, "chars")  # type: ignore[union-attr]
+    assert kb.language("zh-Hans").measure("一二 三") == 3  # type: ignore[union-attr]
+    edit_languages(kb_dir, "zh-Hans", lambda lang: lang.update(long_limit={"chars": 50}))
+    found = messages(kb_dir)
+    assert found and all("text.zh-Hans.long: error: has " in p and "chars; at most 50" in p for p in found)
+
+
+def test_a_bad_long_limit_or_month_list_is_reported(kb_dir: Path) -> None:
+    edit_languages(kb_dir, "vi", lambda lang: lang.update(long_limit={"pages": 2}))
+    edit_languages(kb_dir, "ht", lambda lang: lang.update(months=["janvye"]))
+    index = {lang["code"]: i for i, lang in enumerate(yaml.safe_load((kb_dir / "languages.yml").read_text()))}
+    assert [m for m in messages(kb_dir) if m.startswith("languages.yml")] == [
+        f"languages.yml: [{index['vi']}].long_limit: error: must be {{words: N}} or {{chars: N}}",
+        f"languages.yml: [{index['ht']}].months: error: must list the 12 month names, January first",
+    ]
+
+
+def test_a_name_two_languages_share_is_reported(kb_dir: Path) -> None:
+    edit_languages(kb_dir, "pt", lambda lang: lang["aliases"].append("Español"))
+    assert messages(kb_dir) == ["languages.yml: pt: error: name 'Español' also names es"]

@@ -250,3 +250,22 @@ def test_current_answer_has_no_notice(client: TestClient, rasa: FakeRasa) -> Non
     rasa.replies = [ANSWER]
     [message] = client.post("/api/v1/chat", json={"message": "cuantos", "lang": "es"}).json()["messages"]
     assert message["notice"] is None
+
+
+def test_language_button_lists_every_language_without_asking_rasa(
+    client: TestClient, rasa: FakeRasa, detector: FakeDetector
+) -> None:
+    reply = client.post("/api/v1/chat", json={"message": "/language"}, headers={"Accept-Language": "es"}).json()
+    [message] = reply["messages"]
+    assert message["text"] == "Idioma"
+    assert [b["payload"] for b in message["buttons"]] == [f"/language/{c}" for c in load_knowledge().codes]
+    assert message["buttons"][4] == {"title": "Tiếng Việt", "payload": "/language/vi"}
+    assert rasa.sent() == [] and detector.priors == []
+
+
+def test_language_payload_switches_and_shows_the_menu(client: TestClient, rasa: FakeRasa) -> None:
+    reply = client.post("/api/v1/chat", json={"message": "/language/ar"}).json()
+    assert reply["lang"] == "ar"
+    [sent] = rasa.sent()
+    assert sent["message"] == "/menu"
+    assert sent["metadata"] == {"language": "ar", "chosen": True}
