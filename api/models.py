@@ -9,7 +9,16 @@ from pydantic import BaseModel, Field
 
 from api.privacy import SESSION_ID_PATTERN
 
-__all__ = ["MAX_MESSAGE_CHARS", "Button", "ChatReply", "ChatRequest", "LanguageInfo", "Message", "SourceInfo", "TopicInfo"]
+__all__ = [
+    "MAX_MESSAGE_CHARS",
+    "Button",
+    "ChatReply",
+    "ChatRequest",
+    "LanguageInfo",
+    "Message",
+    "SourceInfo",
+    "TopicInfo",
+]
 
 
 MAX_MESSAGE_CHARS = 1000

@@ -15,7 +15,6 @@ threshold (what the gateway would trust without falling back to the session or A
 from __future__ import annotations
 
 import argparse
-import collections
 import time
 from collections.abc import Callable
 from pathlib import Path

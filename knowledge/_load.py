@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import math
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it: ten times faster on 21 languages of text."""
-
-
-def _yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
 
 from knowledge._figures import check_figures
 from knowledge._model import (
@@ -35,6 +28,14 @@ from knowledge._model import (
 )
 from knowledge.readability import readability
 from knowledge.sms import sms_budget, sms_length
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it: ten times faster on 21 languages of text."""
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_LOADER)
+
 
 __all__ = ["DATA_DIR", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
@@ -141,7 +142,8 @@ def _read_dialogue(path: Path, codes: list[str], problems: list[Problem]) -> dic
             if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
                 problems.append(Problem(name, f"{intent}.{code}", "missing language"))
             elif len(examples) < MIN_EXAMPLES:
-                problems.append(Problem(name, f"{intent}.{code}", f"has {len(examples)}; needs at least {MIN_EXAMPLES}"))
+                needs = f"has {len(examples)}; needs at least {MIN_EXAMPLES}"
+                problems.append(Problem(name, f"{intent}.{code}", needs))
             else:
                 dialogue[intent][code] = tuple(str(e).strip() for e in examples)
     return dialogue

@@ -31,7 +31,8 @@ PRIOR = 0.99
 def _letters(text: str) -> str:
     """Words with at least one letter, without punctuation or symbols: numbers alone ("47000") say
     nothing about the language, but digits inside words do (Arabizi writes ع as 3: "3andi")."""
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in unicodedata.normalize("NFC", text.casefold()))
+    normalized = unicodedata.normalize("NFC", text.casefold())
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in normalized)
     return " ".join(word for word in kept.split() if any(unicodedata.category(ch)[0] == "L" for ch in word))
 
 

@@ -109,13 +109,14 @@ async def chat(
         threshold=settings.detect_threshold,
         accepted=accepted,
     )
+    catalog = translations[choice.lang]
     if message == LANGUAGES_PAYLOAD:
-        return ChatReply(session_id=session_id, lang=choice.lang, messages=[language_menu(kb, translations[choice.lang])])
+        return ChatReply(session_id=session_id, lang=choice.lang, messages=[language_menu(kb, catalog)])
     raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
     today = dt.date.today()
     language = kb.language(choice.lang)
     months = language.months if language else ()
-    replies = (to_message(r, lang=choice.lang, translations=translations[choice.lang], today=today, months=months) for r in raw)
+    replies = (to_message(r, lang=choice.lang, translations=catalog, today=today, months=months) for r in raw)
     messages = [m for m in replies if m is not None]
     logger.info(
         "chat.reply lang=%s chosen=%s n=%d ms=%d", choice.lang, choice.chosen, len(messages),

@@ -13,7 +13,6 @@ from api.i18n import (
     negotiate,
     parse_accept_language,
 )
-
 from knowledge import load_knowledge
 
 KB = load_knowledge()

@@ -39,7 +39,9 @@ def test_every_language_has_six_fresh_questions() -> None:
 
 
 @pytest.mark.parametrize(("lang", "topic", "question"), questions())
-def test_question_in_any_language_is_answered_in_it(gateway: httpx.Client, lang: str, topic: str, question: str) -> None:
+def test_question_in_any_language_is_answered_in_it(
+    gateway: httpx.Client, lang: str, topic: str, question: str
+) -> None:
     response = gateway.post("/api/v1/chat", json={"message": question}, headers={"Accept-Language": "en"})
     assert response.status_code == 200, response.text
     reply = response.json()

@@ -55,7 +55,8 @@ def test_placeholders_match_english(code: str) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_catalog_states_its_review_status(code: str) -> None:
-    header = (LOCALES / code.replace("-", "_") / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    path = LOCALES / code.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+    header = path.read_text(encoding="utf-8")
     status = re.search(r"^# Status: (\S+)$", header, re.MULTILINE)
     assert status is not None and status.group(1) in ("machine-drafted", "reviewed")
     assert code != "en" or status.group(1) == "reviewed"
