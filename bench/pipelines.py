@@ -29,25 +29,33 @@ from tools.paths import BOT, ENGINE_BIN, ROOT
 from tools.train import engine_env, generate, rasa_train
 
 
-def held_out_examples(test_file: Path) -> list[dict[str, str]]:
-    """Held-out examples with their intent and language (looked up in the knowledge base)."""
+CORE_TOPIC_EXAMPLES = 40
+CORE_DIALOGUE_EXAMPLES = 30
+"""The first 40 examples of a topic (30 of a dialogue intent) in each language are its core set,
+written in every language from the same English questions. Some languages have 20 more, written
+later to be unlike the core ones; the report scores both, and --min-accuracy gates the core set."""
+
+
+def held_out_examples(test_file: Path) -> list[dict[str, object]]:
+    """Held-out examples with their intent, language and whether they are core examples."""
     kb = load_knowledge()
-    language_of: dict[tuple[str, str], str] = {}
+    language_of: dict[tuple[str, str], tuple[str, bool]] = {}
     for topic in kb.topics:
         for code, text in topic.text.items():
-            for example in text.examples:
-                language_of[(topic.intent, example)] = code
+            for index, example in enumerate(text.examples):
+                language_of[(topic.intent, example)] = (code, index < CORE_TOPIC_EXAMPLES)
     for intent, by_lang in kb.dialogue.items():
         for code, examples in by_lang.items():
-            for example in examples:
-                language_of[(intent, example)] = code
+            for index, example in enumerate(examples):
+                language_of[(intent, example)] = (code, index < CORE_DIALOGUE_EXAMPLES)
     data = yaml.safe_load(test_file.read_text(encoding="utf-8"))
     items = []
     for block in data["nlu"]:
         for line in block["examples"].splitlines():
             text = line.removeprefix("- ").strip()
             if text:
-                items.append({"text": text, "intent": block["intent"], "lang": language_of[(block["intent"], text)]})
+                lang, core = language_of[(block["intent"], text)]
+                items.append({"text": text, "intent": block["intent"], "lang": lang, "core": core})
     return items
 
 
@@ -100,27 +108,34 @@ def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
 
 def report(result: dict[str, object], *, errors: bool = False) -> dict[str, float]:
     """Print accuracy per language and per topic, and the worst confusions; return the accuracy
-    per language (a fallback counts as an error)."""
+    per language on its core held-out examples (a fallback counts as an error)."""
     predictions: list[dict[str, object]] = result["predictions"]  # type: ignore[assignment]
     print(f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
           f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples")
     by_lang: dict[str, list[bool]] = collections.defaultdict(list)
     by_lang_top: dict[str, list[bool]] = collections.defaultdict(list)
+    by_lang_core: dict[str, list[bool]] = collections.defaultdict(list)
     by_intent: dict[str, dict[str, list[bool]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     confusions: collections.Counter[tuple[str, str]] = collections.Counter()
     for p in predictions:
         ok = p["predicted"] == p["intent"]
         by_lang[str(p["lang"])].append(ok)
         by_lang_top[str(p["lang"])].append(p["top"] == p["intent"])
+        if p.get("core", True):
+            by_lang_core[str(p["lang"])].append(ok)
         by_intent[str(p["intent"])][str(p["lang"])].append(ok)
         if not ok:
             confusions[(str(p["intent"]), str(p["predicted"]))] += 1
-    print(f"{'language':<10}{'n':>5}{'top-1':>8}{'top-1 (no fallback)':>22}")
+    print("top-1 counts a fallback as wrong; 'core' are the held-out examples among each topic's first 40")
+    print(f"{'language':<10}{'core n':>7}{'core top-1':>12}{'all n':>7}{'all top-1':>11}{'all, no fallback':>18}")
     for lang in sorted(by_lang):
-        n = len(by_lang[lang])
-        print(f"{lang:<10}{n:>5}{sum(by_lang[lang]) / n:>8.1%}{sum(by_lang_top[lang]) / n:>22.1%}")
+        n, core = len(by_lang[lang]), by_lang_core[lang]
+        print(f"{lang:<10}{len(core):>7}{sum(core) / len(core):>12.1%}{n:>7}{sum(by_lang[lang]) / n:>11.1%}"
+              f"{sum(by_lang_top[lang]) / n:>18.1%}")
     total = [ok for oks in by_lang.values() for ok in oks]
-    print(f"{'all':<10}{len(total):>5}{sum(total) / len(total):>8.1%}")
+    core_total = [ok for oks in by_lang_core.values() for ok in oks]
+    print(f"{'all':<10}{len(core_total):>7}{sum(core_total) / len(core_total):>12.1%}{len(total):>7}"
+          f"{sum(total) / len(total):>11.1%}")
     languages = sorted(by_lang)
     print("\nper intent (held-out examples right / held out, per language):")
     print(f"  {'intent':<36}" + "".join(f"{lang:>10}" for lang in languages))
@@ -138,7 +153,7 @@ def report(result: dict[str, object], *, errors: bool = False) -> dict[str, floa
         for p in predictions:
             if p["predicted"] != p["intent"]:
                 print(f"  {p['lang']} {p['intent']} -> {p['predicted']} ({p['confidence']:.2f}): {p['text']}")
-    return {lang: sum(oks) / len(oks) for lang, oks in by_lang.items()}
+    return {lang: sum(oks) / len(oks) for lang, oks in by_lang_core.items()}
 
 
 def main() -> int:
@@ -160,7 +175,7 @@ def main() -> int:
     finally:
         generate()
     if failed:
-        print(f"\nFAIL: held-out intent accuracy below {args.min_accuracy:.0%}: {', '.join(failed)}")
+        print(f"\nFAIL: core held-out intent accuracy below {args.min_accuracy:.0%}: {', '.join(failed)}")
         return 1
     return 0
 
