@@ -58,7 +58,7 @@ $(CHROMIUM):
 	fi
 
 catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
-	@$(GATEWAY)/bin/pybabel compile -d locales -D messages >/dev/null
+	@$(GATEWAY)/bin/pybabel -q compile -d locales -D messages
 
 model: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs ## regenerate bot data and train, only if inputs changed
 	@$(GW_PY) -m tools.train

@@ -60,13 +60,13 @@ def test_out_of_scope_gets_null_topic_and_the_menu(gateway: httpx.Client, messag
     reply = ask(gateway, message)
     assert [m["topic"] for m in reply["messages"]] == [None] * len(reply["messages"])
     menu = reply["messages"][-1]["buttons"]
-    assert [b["payload"] for b in menu] == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about"]
+    assert [b["payload"] for b in menu] == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about", "/language"]
 
 
 def test_category_button_lists_its_topics_and_a_topic_button_answers(gateway: httpx.Client) -> None:
     first = ask(gateway, "menu", lang="es")
     assert [b["title"] for b in first["messages"][-1]["buttons"]] == [
-        "Qué pasó", "Qué significa para mí", "Ayuda gratuita", "Sobre este servicio",
+        "Qué pasó", "Qué significa para mí", "Ayuda gratuita", "Sobre este servicio", "Idioma",
     ]
     for_me = next(b for b in first["messages"][-1]["buttons"] if b["payload"] == "/menu_for_me")
     listed = ask(gateway, for_me["payload"], session_id=first["session_id"])
@@ -121,7 +121,7 @@ def test_a_language_name_switches_the_conversation_and_it_sticks(gateway: httpx.
     switched = ask(gateway, "Español", session_id=session)
     assert switched["lang"] == "es"
     menu_payloads = [b["payload"] for m in switched["messages"] for b in m["buttons"]]
-    assert menu_payloads == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about"]
+    assert menu_payloads == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about", "/language"]
     later = ask(gateway, "What is an ITIN?", session_id=session)  # English text, Spanish stays chosen
     assert later["lang"] == "es"
     assert answers(later)[0]["text"] == KB.topic("for-me.itin").text["es"].long  # type: ignore[union-attr]
