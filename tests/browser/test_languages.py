@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from api.i18n import format_day
 from knowledge import load_knowledge
@@ -23,7 +23,7 @@ def test_choosing_a_language_relabels_the_page_and_answers_in_it(page: Page, liv
     page.goto(live_stack.gateway + "/")
     english_send = page.inner_text("#send")
     page.select_option("#lang", code)
-    page.wait_for_function(f"document.documentElement.lang === {code!r}")
+    expect(page.locator("html")).to_have_attribute("lang", code)
     direction = KB.language(code).dir  # type: ignore[union-attr]
     assert page.get_attribute("html", "dir") == direction
     assert page.inner_text("#send") != english_send
