@@ -26,16 +26,9 @@ from knowledge._model import (
     Translation,
     normalize_text,
 )
+from knowledge._yaml import load_yaml
 from knowledge.readability import readability
 from knowledge.sms import sms_budget, sms_length
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it: ten times faster on 21 languages of text."""
-
-
-def _yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)
-
 
 __all__ = ["DATA_DIR", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
@@ -101,7 +94,7 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
     for path in sorted((directory / "data").glob("*.yml")):
         name = f"data/{path.name}"
         try:
-            raw = _yaml(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, "(file)", f"not valid YAML: {exc}".splitlines()[0]))
             continue
@@ -125,7 +118,7 @@ def _read(directory: Path) -> tuple[KnowledgeBase, list[Problem]]:
 def _read_dialogue(path: Path, codes: list[str], problems: list[Problem]) -> dict[str, dict[str, tuple[str, ...]]]:
     name = path.name
     try:
-        raw = _yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(name, "(file)", f"cannot read: {exc}".splitlines()[0]))
         return {}
@@ -152,7 +145,7 @@ def _read_dialogue(path: Path, codes: list[str], problems: list[Problem]) -> dic
 def _read_languages(path: Path, problems: list[Problem]) -> list[Language]:
     name = path.name
     try:
-        raw = _yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(name, "(file)", f"cannot read: {exc}".splitlines()[0]))
         return []
