@@ -17,6 +17,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 export CHROMIUM ?= /usr/bin/chromium
+# The accessibility checks inject axe-core (from npm) into the browser tests' pages.
+AXE_VERSION := 4.14.1
+export AXE_CORE := $(CURDIR)/$(GATEWAY)/axe/node_modules/axe-core/axe.min.js
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -24,7 +27,7 @@ help: ## list the targets
 run: setup ## set up if needed, train if inputs changed, start actions + Rasa + gateway
 	@$(GW_PY) -m tools.stack
 
-test: setup $(CHROMIUM) ## set up if needed and run the whole test suite
+test: setup $(CHROMIUM) $(AXE_CORE) ## set up if needed and run the whole test suite
 	$(GW_PY) -m knowledge check
 	$(GW_PY) -m bench.langid --detectors knowledge --min-accuracy 0.9
 	$(GW_PY) -m pytest
@@ -56,6 +59,17 @@ $(CHROMIUM):
 	else \
 	  echo "error: the browser tests need Chromium at $(CHROMIUM): run \`sudo apt-get install chromium\`, or make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
+
+$(AXE_CORE):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's npm for axe-core"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "error: the accessibility tests need axe-core from npm: run \`sudo apt-get install npm\`, or make test AXE_CORE=/path/to/axe.min.js" >&2; exit 1; \
+	  fi; }
+	npm install --prefix $(GATEWAY)/axe --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+	@test -f $@ || { echo "error: npm installed axe-core, but not at $@" >&2; exit 1; }
 
 catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
 	@$(GATEWAY)/bin/pybabel -q compile -d locales -D messages

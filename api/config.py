@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
+
+ORIGIN = re.compile(r"https?://[^\s/?#]+")
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)
     detect_threshold: float = Field(default=0.8, ge=0, le=1)
     """Minimum probability for a detected language to be used."""
+    widget_origins: str = ""
+    """Comma-separated origins whose pages may call the API (the widget), e.g.
+    "https://clinic.example,https://church.example"; "*" allows any site, and only when set."""
+
+    @field_validator("widget_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (o.strip().rstrip("/") for o in value.split(","))):
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(f"not an origin: {origin!r}; write scheme://host[:port], e.g. https://clinic.example")
+        return value
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        """The allowed widget origins, in order, without blanks."""
+        return [o.strip().rstrip("/") for o in self.widget_origins.split(",") if o.strip()]
 
 
 @lru_cache

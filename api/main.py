@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -53,6 +54,15 @@ def create_app(
     app = FastAPI(title="aclara", version="0.1.0", lifespan=lifespan)
     app.dependency_overrides[get_settings] = lambda: settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Only the listed sites' pages may call the API from a browser; no credentials ever cross.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.widget_origin_list,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "Accept-Language"],
+        allow_credentials=False,
+        max_age=600,
+    )
 
     @app.exception_handler(RasaUnavailable)
     async def engine_unavailable(request: Request, exc: RasaUnavailable) -> JSONResponse:

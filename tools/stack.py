@@ -13,8 +13,8 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
 import httpx
@@ -44,8 +44,9 @@ def secret_key() -> str:
 
 def start(argv: list[str], *, env: dict[str, str], cwd: Path, log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
     """Start a process in its own process group, so that it can be stopped with its children."""
-    return subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT if log else None,
-                            start_new_session=True)
+    return subprocess.Popen(
+        argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT if log else None, start_new_session=True
+    )
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
@@ -87,23 +88,50 @@ def start_actions(port: int, log: IO[bytes] | None = None) -> subprocess.Popen[b
     return start(argv, env=env, cwd=BOT, log=log)
 
 
-def start_rasa(port: int, *, model: Path, token: str, actions_port: int,
-               log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+def start_rasa(
+    port: int, *, model: Path, token: str, actions_port: int, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
     """The Rasa server with its HTTP API, bound to 127.0.0.1 and protected by a token."""
     env = engine_env() | {"ACLARA_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook"}
     argv = [
-        str(ENGINE_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
-        "--auth-token", token, "--model", str(model), "--endpoints", "endpoints.yml",
-        "--credentials", "credentials.yml",
+        str(ENGINE_BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--auth-token",
+        token,
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
     ]
     return start(argv, env=env, cwd=BOT, log=log)
 
 
-def start_gateway(port: int, *, host: str, env: dict[str, str], log: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+def start_gateway(
+    port: int, *, host: str, env: dict[str, str], log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
     """The FastAPI gateway under uvicorn, without access logs (they would record IP addresses)."""
     argv = [
-        sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", host, "--port", str(port),
-        "--no-access-log", "--no-server-header", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--no-server-header",
+        "--proxy-headers",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
     ]
     return start(argv, env=env, cwd=ROOT, log=log)
 
@@ -127,12 +155,14 @@ def start_all(
     secret: str,
     host: str = "127.0.0.1",
     logs: Path | None = None,
+    gateway_settings: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Start the action server, Rasa and the gateway in order, each once the previous one is ready.
 
     `ports` has keys actions, rasa and gateway. Started processes are added to `processes` as they
     start, so the caller can stop them even when a later one fails. Output goes to logs/<name>.log
-    when logs is given, else to this terminal. Returns the seconds each took to become ready.
+    when logs is given, else to this terminal. `gateway_settings` adds API_* variables for the
+    gateway. Returns the seconds each took to become ready.
     """
 
     def launch(name: str, starter: Callable[[IO[bytes] | None], subprocess.Popen[bytes]], url: str) -> float:
@@ -144,7 +174,7 @@ def start_all(
         return wait_ready(name, url, processes[name])
 
     actions, rasa, gateway = ports["actions"], ports["rasa"], ports["gateway"]
-    env = gateway_env(secret=secret, rasa_port=rasa, rasa_token=token, actions_port=actions)
+    env = gateway_env(secret=secret, rasa_port=rasa, rasa_token=token, actions_port=actions) | (gateway_settings or {})
     return {
         "actions": launch("actions", lambda log: start_actions(actions, log), f"http://127.0.0.1:{actions}/health"),
         "rasa": launch(
@@ -176,8 +206,10 @@ def main() -> int:
     try:
         start_all(processes, ports=ports, model=model, token=secrets.token_urlsafe(24), secret=secret_key(), host=host)
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-        print(f"\naclara is ready after {time.monotonic() - started:.0f} s: http://{shown}:{port}/  (Ctrl-C stops it)\n",
-              flush=True)
+        print(
+            f"\naclara is ready after {time.monotonic() - started:.0f} s: http://{shown}:{port}/  (Ctrl-C stops it)\n",
+            flush=True,
+        )
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
         print("error: a process stopped unexpectedly; stopping the others", file=sys.stderr)

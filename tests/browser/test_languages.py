@@ -1,4 +1,4 @@
-"""Switching language in the full-page chat: the page's own words, direction and answers follow."""
+"""Switching language in the full-page chat (the widget, inline): its words, direction and answers follow."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def test_choosing_a_language_relabels_the_page_and_answers_in_it(page: Page, liv
     page.goto(live_stack.gateway + "/")
     english_send = page.inner_text("#send")
     page.select_option("#lang", code)
-    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.locator(".root")).to_have_attribute("lang", code)
     direction = KB.language(code).dir  # type: ignore[union-attr]
-    assert page.get_attribute("html", "dir") == direction
+    assert page.get_attribute(".root", "dir") == direction
     assert page.inner_text("#send") != english_send
     question = first_question(code)
     page.fill("#message", question["text"])
@@ -43,6 +43,7 @@ def test_choosing_a_language_relabels_the_page_and_answers_in_it(page: Page, liv
 def test_page_starts_in_the_browser_language_with_the_privacy_notice(page: Page, live_stack: Stack) -> None:
     page.goto(live_stack.gateway + "/")
     assert page.get_attribute("html", "lang") == "ht"
+    expect(page.locator(".root")).to_have_attribute("lang", "ht")
     notice = page.inner_text("#privacy")
     assert notice and "cookie" in notice.lower()
     page.click("#privacy-more")
