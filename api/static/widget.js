@@ -86,7 +86,7 @@
     ".bar label{font-size:.9rem}",
     "select{font:inherit;font-size:.95rem;max-width:10rem;padding:.25rem;border:1px solid #767676;border-radius:.4rem;",
     "background:#fff;color:#1a1a1a}",
-    ".scroll{flex:1;overflow-y:auto}",
+    ".scroll{flex:1;overflow-y:auto;position:relative}",
     ".privacy{margin:.5rem .75rem 0;padding:.4rem .75rem;font-size:.875rem;border:1px solid #d4d4d4;border-radius:.5rem}",
     ".privacy p{margin:.2rem 0}",
     ".privacy[hidden]{display:none}",
@@ -189,7 +189,7 @@
       "aria-labelledby": "title" }, [
       header,
       el("div", { class: "bar" }, [ui.langLabel, ui.select, ui.menu, ui.clear]),
-      el("div", { class: "scroll" }, [ui.privacy, ui.live]), ui.form
+      ui.scroll = el("div", { class: "scroll" }, [ui.privacy, ui.live]), ui.form
     ]);
     ui.root = el("div", { class: "root " + (this.inline ? "inline" : "floating" + (config.left ? " left" : "")) });
     ui.root.style.setProperty("--accent", config.color);
@@ -295,8 +295,10 @@
     var self = this, labels = this.labels;
     var dir = null;
     this.ui.select.querySelectorAll("option").forEach(function (o) { if (o.value === reply.lang) dir = o.dir; });
+    var first = null;
     reply.messages.forEach(function (msg) {
       var li = self.add("bot", reply.lang, dir || labels.dir);
+      first = first || li;
       if (msg.topic) li.setAttribute("data-topic", msg.topic);
       richText(li, msg.text);
       if (msg.sources && msg.sources.length) {
@@ -312,8 +314,8 @@
       if (msg.last_reviewed_label) li.appendChild(el("p", { class: "meta reviewed", text: msg.last_reviewed_label }));
       if (msg.buttons && msg.buttons.length) self.buttons(li, msg.buttons, msg.topic ? labels.related : null);
     });
-    var last = this.ui.log.lastElementChild;
-    if (last && last.scrollIntoView) last.scrollIntoView({ block: "nearest" });
+    // Show the start of the reply (people read answers from the top), without scrolling the host page.
+    if (first) this.ui.scroll.scrollTop = first.offsetTop - 8;
   };
   Widget.prototype.errorText = function (status) {
     var l = this.labels;
@@ -326,6 +328,7 @@
     this.add("user").appendChild(document.createTextNode(shown || message));
     var typing = this.add("bot typing");
     typing.appendChild(document.createTextNode(this.labels.typing));
+    this.ui.scroll.scrollTop = this.ui.scroll.scrollHeight;
     var body = { message: message, session_id: store.get() };
     if (this.chosen) body.lang = this.chosen;
     api("/api/v1/chat", {
@@ -350,6 +353,7 @@
       });
       li.appendChild(el("br"));
       li.appendChild(retry);
+      self.ui.scroll.scrollTop = self.ui.scroll.scrollHeight;
       if (err.status === 413 || err.status === 422) retry.remove();
     });
   };

@@ -110,6 +110,9 @@ def test_embedded_widget_answers_with_sources(embedded: Embedded, site: Site, li
     assert [sources.nth(i).get_attribute("href") for i in range(sources.count())] == [s.url for s in topic.sources]
     assert format_day(topic.last_reviewed, "en") in answer.locator("p.reviewed").inner_text()
     assert answer.locator(".choices button").count() == len(topic.related)
+    # The panel shows the start of the answer, where reading begins.
+    scroller, top = page.locator(".scroll").bounding_box(), answer.bounding_box()
+    assert scroller and top and scroller["y"] <= top["y"] < scroller["y"] + scroller["height"] / 2
     # Every request went to the site (the page itself) or to the gateway, and the chat to the gateway.
     assert any(url.startswith(live_stack.gateway + "/api/v1/chat") for url in embedded.requests)
     assert {u.split("/")[2] for u in embedded.requests} == {site.origin.split("/")[2], live_stack.gateway.split("/")[2]}
