@@ -63,6 +63,8 @@ def test_questions_in_every_language_are_answered_in_it(gateway: httpx.Client) -
     wrong_lang = [r for r in results if r[3] != r[0]]
     wrong_topic = [r for r in results if r[4] != [r[1]]]
     report = "\n".join(f"{r[0]} {r[1]} -> {r[3]} {r[4]}: {r[2]}" for r in wrong_lang + wrong_topic)
+    print(f"language right {len(results) - len(wrong_lang)}/{len(results)}, "
+          f"topic right {len(results) - len(wrong_topic)}/{len(results)}\n{report}")  # shown with pytest -rP
     assert 1 - len(wrong_lang) / len(results) >= MIN_LANGUAGE_RIGHT, report
     assert 1 - len(wrong_topic) / len(results) >= MIN_TOPIC_RIGHT, report
 
