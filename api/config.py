@@ -32,6 +32,19 @@ class Settings(BaseSettings):
     """Comma-separated origins whose pages may call the API (the widget), e.g.
     "https://clinic.example,https://church.example"; "*" allows any site, and only when set."""
 
+    twilio_auth_token: SecretStr = SecretStr("")
+    """Twilio's auth token; POST /sms/twilio answers 503 while it is unset."""
+    sms_secret: SecretStr = SecretStr("")
+    """Shared secret of the generic SMS webhook; POST /sms/inbound answers 503 while it is unset."""
+    public_url: str = ""
+    """The public base URL gateways call (signatures cover it), e.g. https://sms.clinic.example."""
+    sms_operator: str = ""
+    """Who runs the SMS line, named in the HELP reply; by default the host of public_url."""
+    sms_db: str = "var/sms.sqlite3"
+    """SQLite file for opt-outs, SMS conversation state and delivered message ids."""
+    sms_ttl_days: float = Field(default=7, gt=0)
+    """SMS conversation state and delivered-message replies expire after this many days."""
+
     @field_validator("widget_origins")
     @classmethod
     def _origins(cls, value: str) -> str:

@@ -74,6 +74,15 @@ class Keywords:
         language ("stop", "Parar!", "ARRÊT"), else None."""
         return self._lookup.get(normalize_text(text))
 
+    @staticmethod
+    def normalized(text: str) -> str:
+        """How keywords are compared: case, accents and punctuation ignored."""
+        return normalize_text(text)
+
+    def normalized_words(self, code: str) -> set[str]:
+        """Every keyword of one language, normalized."""
+        return {normalize_text(word) for words in self.by_language.get(code, {}).values() for word in words}
+
     def word(self, code: str, action: str) -> str:
         """The word to show a person writing in `code`, e.g. PARAR for stop in Spanish."""
         listed = self.by_language.get(code, {}).get(action) or self.by_language["en"][action]

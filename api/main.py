@@ -14,9 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.config import Settings, get_settings
 from api.i18n import Detector, load_translations
+from api.keywords import Keywords
 from api.limits import BodyLimitMiddleware
 from api.rasa import RasaClient, RasaUnavailable
-from api.routes import chat, health, meta, page
+from api.routes import chat, health, meta, page, sms
+from api.smsstore import SmsStore
 from knowledge import KnowledgeBase, load_knowledge
 from knowledge.langid import NgramLanguageDetector
 
@@ -42,6 +44,8 @@ def create_app(
         app.state.knowledge = kb
         app.state.translations = load_translations(kb.codes)
         app.state.detector = detector or NgramLanguageDetector.from_knowledge(kb)
+        app.state.keywords = Keywords.from_catalogs(app.state.translations)
+        app.state.sms_store = SmsStore(settings.sms_db, ttl_s=settings.sms_ttl_days * 86400)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_s, transport=transport) as client:
             app.state.rasa = RasaClient(
                 client,
@@ -49,7 +53,10 @@ def create_app(
                 token=settings.rasa_token.get_secret_value(),
                 actions_url=settings.actions_url,
             )
-            yield
+            try:
+                yield
+            finally:
+                app.state.sms_store.close()
 
     app = FastAPI(title="aclara", version="0.1.0", lifespan=lifespan)
     app.dependency_overrides[get_settings] = lambda: settings
@@ -73,6 +80,7 @@ def create_app(
 
     app.include_router(chat.router)
     app.include_router(meta.router)
+    app.include_router(sms.router)
     app.include_router(health.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")

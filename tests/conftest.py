@@ -63,7 +63,7 @@ class FakeRasa:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(secret_key=SECRET, rasa_token="tok")  # type: ignore[arg-type]
+    return Settings(secret_key=SECRET, rasa_token="tok", sms_db=":memory:")  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -27,6 +27,10 @@ class Stack:
     logs: Path
     site: str
     """A second origin, allowed in API_WIDGET_ORIGINS, where tests serve pages that embed the widget."""
+    twilio_token: str
+    sms_secret: str
+    public_url: str
+    """What the SMS webhooks are signed with, and the public URL Twilio signatures cover."""
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +41,12 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     site = f"http://127.0.0.1:{ports['site']}"
     token = secrets.token_urlsafe(16)
     secret = secrets.token_urlsafe(32)
+    sms = {
+        "API_TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+        "API_SMS_SECRET": secrets.token_urlsafe(32),
+        "API_PUBLIC_URL": "https://sms.aclara.test",  # as if behind a proxy: signatures cover this URL
+        "API_SMS_DB": str(tmp_path_factory.mktemp("sms") / "sms.sqlite3"),
+    }
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         stack.start_all(
@@ -46,10 +56,18 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             token=token,
             secret=secret,
             logs=logs,
-            gateway_settings={"API_WIDGET_ORIGINS": site},
+            gateway_settings={"API_WIDGET_ORIGINS": site} | sms,
         )
         yield Stack(
-            f"http://127.0.0.1:{ports['gateway']}", f"http://127.0.0.1:{ports['rasa']}", token, secret, logs, site
+            f"http://127.0.0.1:{ports['gateway']}",
+            f"http://127.0.0.1:{ports['rasa']}",
+            token,
+            secret,
+            logs,
+            site,
+            twilio_token=sms["API_TWILIO_AUTH_TOKEN"],
+            sms_secret=sms["API_SMS_SECRET"],
+            public_url=sms["API_PUBLIC_URL"],
         )
     finally:
         for process in reversed(processes.values()):

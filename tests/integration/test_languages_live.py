@@ -28,9 +28,7 @@ def questions() -> list[Any]:
 
 
 def test_every_language_has_six_fresh_questions() -> None:
-    examples = {
-        normalize_text(e) for topic in KB.topics for text in topic.text.values() for e in text.examples
-    }
+    examples = {normalize_text(e) for topic in KB.topics for text in topic.text.values() for e in text.examples}
     for code in KB.codes:
         data = yaml.safe_load((QUESTIONS / f"{code}.yml").read_text(encoding="utf-8"))
         assert len(data["questions"]) == 6, code
@@ -63,16 +61,29 @@ def test_questions_in_every_language_are_answered_in_it(gateway: httpx.Client) -
     wrong_lang = [r for r in results if r[3] != r[0]]
     wrong_topic = [r for r in results if r[4] != [r[1]]]
     report = "\n".join(f"{r[0]} {r[1]} -> {r[3]} {r[4]}: {r[2]}" for r in wrong_lang + wrong_topic)
-    print(f"language right {len(results) - len(wrong_lang)}/{len(results)}, "
-          f"topic right {len(results) - len(wrong_topic)}/{len(results)}\n{report}")  # shown with pytest -rP
+    print(
+        f"language right {len(results) - len(wrong_lang)}/{len(results)}, "
+        f"topic right {len(results) - len(wrong_topic)}/{len(results)}\n{report}"
+    )  # shown with pytest -rP
     assert 1 - len(wrong_lang) / len(results) >= MIN_LANGUAGE_RIGHT, report
     assert 1 - len(wrong_topic) / len(results) >= MIN_TOPIC_RIGHT, report
 
 
 @pytest.mark.parametrize(
     ("name", "lang"),
-    [("español", "es"), ("Tiếng Việt", "vi"), ("tieng viet", "vi"), ("中文", "zh-Hans"), ("繁體中文", "zh-Hant"),
-     ("Kreyòl", "ht"), ("فارسی", "fa"), ("Farsi", "fa"), ("한국어", "ko"), ("Tagalog", "tl"), ("اردو", "ur")],
+    [
+        ("español", "es"),
+        ("Tiếng Việt", "vi"),
+        ("tieng viet", "vi"),
+        ("中文", "zh-Hans"),
+        ("繁體中文", "zh-Hant"),
+        ("Kreyòl", "ht"),
+        ("فارسی", "fa"),
+        ("Farsi", "fa"),
+        ("한국어", "ko"),
+        ("Tagalog", "tl"),
+        ("اردو", "ur"),
+    ],
 )
 def test_a_language_name_switches_and_keeps_the_conversation(gateway: httpx.Client, name: str, lang: str) -> None:
     first = gateway.post("/api/v1/chat", json={"message": "What happened with the IRS and ICE?"}).json()

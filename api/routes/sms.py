@@ -1,0 +1,291 @@
+"""SMS webhooks: POST /sms/twilio (Twilio, TwiML) and POST /sms/inbound (any gateway, JSON).
+
+Both check the sender's signature before anything else, replace the phone number with its keyed
+hash, answer carrier keywords (STOP, START, HELP, DELETE, MORE, MENU, in every language) before
+any dialogue, and reply with the knowledge base's short answers in at most three segments.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from babel.support import Translations
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
+
+from api.config import Settings
+from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep
+from api.i18n import Detector, choose_language, format_day
+from api.keywords import REPLIES, TEXTS, Keywords
+from api.privacy import keyed_hash
+from api.rasa import RasaClient
+from api.routes.chat import LANGUAGES_PAYLOAD, LANGUAGES_TITLE
+from api.signatures import valid_body_signature, valid_twilio_signature
+from api.smsstore import SmsStore
+from api.smstext import gsm_friendly, paginate, plain_text, twiml
+from knowledge import KnowledgeBase
+
+router = APIRouter(prefix="/sms", tags=["sms"])
+logger = logging.getLogger(__name__)
+
+MAX_AGE_S = 300
+"""Generic webhook requests signed longer ago than this (or this far ahead) are refused as replays."""
+MAX_CHOICES = 9
+MENU_PAYLOAD = "/menu"
+
+
+class InboundSms(BaseModel):
+    """The generic gateway's request."""
+
+    from_: str = Field(alias="from", min_length=3, max_length=32)
+    to: str = Field(default="", max_length=32)
+    text: str = Field(max_length=2000)
+    id: str = Field(min_length=1, max_length=128)
+
+
+class SmsReplies(BaseModel):
+    replies: list[str]
+
+
+def _store(request: Request) -> SmsStore:
+    store: SmsStore = request.app.state.sms_store
+    return store
+
+
+def _keywords(request: Request) -> Keywords:
+    keywords: Keywords = request.app.state.keywords
+    return keywords
+
+
+def operator_name(settings: Settings) -> str:
+    return settings.sms_operator or urlsplit(settings.public_url).hostname or "aclara"
+
+
+def keyword_language(keywords: Keywords, text: str, current: str | None) -> str:
+    """The language a keyword was written in: the conversation's if the word is one of its own,
+    else the first other language that lists it, else English."""
+    word = keywords.normalized(text)
+    if current and word in keywords.normalized_words(current):
+        return current
+    return next(
+        (code for code in keywords.by_language if code != "en" and word in keywords.normalized_words(code)),
+        current or "en",
+    )
+
+
+def confirmation(translations: Translations, keywords: Keywords, settings: Settings, code: str, action: str) -> str:
+    words = {name: keywords.word(code, name) for name in ("stop", "start", "menu", "delete", "more")}
+    return gsm_friendly(translations.gettext(REPLIES[action]).format(operator=operator_name(settings), **words))
+
+
+def compose(
+    raw: list[dict[str, Any]], *, kb: KnowledgeBase, lang: str, translations: Translations
+) -> tuple[str, list[tuple[str, str]]]:
+    """Rasa's messages as one plain text (short answers, one sources line each) and the choices offered."""
+    parts: list[str] = []
+    choices: list[tuple[str, str]] = []
+    language = kb.language(lang)
+    months = language.months if language else ()
+    for message in raw:
+        custom = message.get("custom")
+        topic = kb.topic(str(custom.get("topic"))) if isinstance(custom, dict) and custom.get("topic") else None
+        if topic is not None:
+            text = topic.text[lang].short if lang in topic.text else topic.text["en"].short
+            first = topic.sources[0]
+            source = f"{first.publisher}, {format_day(first.published, lang, months)}"
+            parts.append(f"{text}\n{translations.gettext(TEXTS['sources'])} {source}")
+            buttons = custom.get("buttons") or []  # type: ignore[union-attr]
+        elif isinstance(message.get("text"), str):
+            parts.append(plain_text(message["text"]))
+            buttons = message.get("buttons") or []
+        else:
+            continue
+        choices += [(str(b["title"]), str(b["payload"])) for b in buttons if b.get("payload")]
+    choices = choices[:MAX_CHOICES]
+    if choices:
+        numbered = "\n".join(f"{n} {title}" for n, (title, _) in enumerate(choices, start=1))
+        parts.append(f"{translations.gettext(TEXTS['choose'])}\n{numbered}")
+    return gsm_friendly(plain_text("\n\n".join(parts))), choices
+
+
+async def answer(
+    number: str,
+    text: str,
+    *,
+    settings: Settings,
+    kb: KnowledgeBase,
+    rasa: RasaClient,
+    detector: Detector,
+    translations: dict[str, Translations],
+    keywords: Keywords,
+    store: SmsStore,
+) -> list[str]:
+    """The replies to one inbound text from one (hashed) number."""
+    state = store.load(number)
+    current = state.get("lang") if state.get("lang") in kb.codes else None
+    action = keywords.action(text)
+    if store.opted_out(number):
+        if action != "start":
+            return []  # opted out: nothing at all until START
+        store.opt_in(number)
+        code = keyword_language(keywords, text, current)
+        return [confirmation(translations[code], keywords, settings, code, "start")]
+    if action in ("stop", "help", "delete"):
+        code = keyword_language(keywords, text, current)
+        if action == "stop":
+            store.opt_out(number)
+        elif action == "delete":
+            await rasa.forget(number)
+            store.forget(number)
+            return [confirmation(translations[code], keywords, settings, code, "delete")]
+        if current is None or action == "stop":
+            store.save(number, state | {"lang": code, "seen": True})
+        return [confirmation(translations[code], keywords, settings, code, action)]
+    if action == "more" and state.get("more"):
+        code = current or "en"
+        page, rest = paginate(state["more"], _more_line(translations[code], keywords, code))
+        store.save(number, state | {"more": rest})
+        return [page]
+
+    message, is_payload = text.strip(), False
+    choices = [tuple(c) for c in state.get("choices") or []]
+    if message.isdigit() and 1 <= int(message) <= len(choices):
+        message, is_payload = choices[int(message) - 1][1], True
+    elif action == "menu":
+        message, is_payload = MENU_PAYLOAD, True
+    explicit = None
+    if message.startswith("/language/") and kb.language(message.removeprefix("/language/")):
+        explicit, message = message.removeprefix("/language/"), MENU_PAYLOAD
+    named = None if is_payload or explicit else kb.language_named(message)
+    if named:
+        explicit, message, is_payload = named, MENU_PAYLOAD, True
+    if message == LANGUAGES_PAYLOAD:
+        code = current or "en"
+        names = ", ".join(language.native for language in kb.languages)
+        store.save(number, state | {"choices": [], "more": "", "seen": True})
+        return [f"{translations[code].gettext(LANGUAGES_TITLE)}: {names}"]
+    if not is_payload:
+        message = message.lstrip("/").strip() or "?"
+    slots = await rasa.slots(number) if state else {}
+    session_lang = slots.get("language") if slots.get("language") in kb.codes else current
+    choice = choose_language(
+        explicit=explicit,
+        session_lang=session_lang,
+        session_chosen=bool(slots.get("language_chosen")),
+        detected=None if is_payload else detector.detect(message, prior=session_lang),
+        threshold=settings.detect_threshold,
+        accepted=None,
+    )
+    catalog = translations[choice.lang]
+    raw = await rasa.send(number, message, {"language": choice.lang, "chosen": choice.chosen})
+    body, choices = compose(raw, kb=kb, lang=choice.lang, translations=catalog)
+    footer = (
+        ""
+        if state.get("seen")
+        else gsm_friendly(catalog.gettext(TEXTS["first"]).format(stop=keywords.word(choice.lang, "stop")))
+    )
+    page, rest = paginate(body, _more_line(catalog, keywords, choice.lang), footer)
+    store.save(number, {"lang": choice.lang, "choices": choices, "more": rest, "seen": True})
+    return [page] if page else []
+
+
+def _more_line(catalog: Translations, keywords: Keywords, code: str) -> str:
+    return gsm_friendly(catalog.gettext(TEXTS["more"]).format(more=keywords.word(code, "more")))
+
+
+async def _turn(request: Request, channel: str, sender: str, message_id: str, text: str, **deps: Any) -> list[str]:
+    """One delivery: the stored replies if this message id was seen before, else a new turn."""
+    settings: Settings = deps["settings"]
+    secret = settings.secret_key.get_secret_value()
+    number = keyed_hash(secret, "sms:" + sender)  # the raw number goes no further than this line
+    delivery = keyed_hash(secret, f"{channel}:{message_id}")
+    store = _store(request)
+    previous = store.replies_for(delivery)
+    if previous is not None:
+        logger.info("sms.duplicate channel=%s", channel)
+        return previous
+    started = time.monotonic()
+    replies = await answer(number, text, store=store, keywords=_keywords(request), **deps)
+    store.remember(delivery, replies)
+    store.purge()
+    logger.info("sms.reply channel=%s n=%d ms=%d", channel, len(replies), (time.monotonic() - started) * 1000)
+    return replies
+
+
+@router.post("/twilio", responses={403: {}, 503: {}})
+async def twilio(
+    request: Request,
+    settings: SettingsDep,
+    kb: KnowledgeDep,
+    rasa: RasaDep,
+    detector: DetectorDep,
+    translations: TranslationsDep,
+) -> Response:
+    """Twilio's inbound-message webhook: a signed form post, answered with TwiML."""
+    token = settings.twilio_auth_token.get_secret_value()
+    if not token or not settings.public_url:
+        raise HTTPException(503, "twilio channel not configured: set API_TWILIO_AUTH_TOKEN and API_PUBLIC_URL")
+    params = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    url = settings.public_url.rstrip("/") + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    signature = request.headers.get("x-twilio-signature", "")
+    if not signature or not valid_twilio_signature(token, url, params, signature):
+        raise HTTPException(403, "invalid signature")
+    fields = dict(params)
+    if not fields.get("From") or not fields.get("MessageSid"):
+        raise HTTPException(422, "From and MessageSid are required")
+    replies = await _turn(
+        request,
+        "twilio",
+        fields["From"],
+        fields["MessageSid"],
+        fields.get("Body", ""),
+        settings=settings,
+        kb=kb,
+        rasa=rasa,
+        detector=detector,
+        translations=translations,
+    )
+    return Response(twiml(replies), media_type="application/xml")
+
+
+@router.post("/inbound", response_model=SmsReplies, responses={403: {}, 503: {}})
+async def inbound(
+    request: Request,
+    settings: SettingsDep,
+    kb: KnowledgeDep,
+    rasa: RasaDep,
+    detector: DetectorDep,
+    translations: TranslationsDep,
+) -> SmsReplies:
+    """Any gateway: JSON signed with X-Aclara-Timestamp and X-Aclara-Signature (README)."""
+    secret = settings.sms_secret.get_secret_value()
+    if not secret:
+        raise HTTPException(503, "sms channel not configured: set API_SMS_SECRET")
+    body = await request.body()
+    timestamp = request.headers.get("x-aclara-timestamp", "")
+    signature = request.headers.get("x-aclara-signature", "")
+    if not timestamp.isdigit() or not signature or not valid_body_signature(secret, timestamp, body, signature):
+        raise HTTPException(403, "invalid signature")
+    if abs(time.time() - int(timestamp)) > MAX_AGE_S:
+        raise HTTPException(403, "stale timestamp")
+    try:
+        message = InboundSms.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    replies = await _turn(
+        request,
+        "inbound",
+        message.from_,
+        message.id,
+        message.text,
+        settings=settings,
+        kb=kb,
+        rasa=rasa,
+        detector=detector,
+        translations=translations,
+    )
+    return SmsReplies(replies=replies)
