@@ -74,10 +74,12 @@ class SmsStore:
     def remember(self, message_id: str, replies: list[str]) -> None:
         self._run("INSERT OR REPLACE INTO delivery VALUES (?, ?, ?)", message_id, json.dumps(replies), time.time())
 
-    def purge(self) -> int:
-        """Delete expired conversations and deliveries; returns how many rows went."""
+    def purge(self) -> list[str]:
+        """Delete expired conversations and deliveries; returns the numbers whose conversation
+        expired, so that the engine can forget them too."""
         cutoff = time.time() - self.ttl_s
         with self._lock:
-            gone = self._db.execute("DELETE FROM conversation WHERE at <= ?", (cutoff,)).rowcount
-            gone += self._db.execute("DELETE FROM delivery WHERE at <= ?", (cutoff,)).rowcount
-        return int(gone)
+            expired = [row[0] for row in self._db.execute("SELECT number FROM conversation WHERE at <= ?", (cutoff,))]
+            self._db.execute("DELETE FROM conversation WHERE at <= ?", (cutoff,))
+            self._db.execute("DELETE FROM delivery WHERE at <= ?", (cutoff,))
+        return expired

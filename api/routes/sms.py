@@ -209,9 +209,11 @@ async def _turn(request: Request, channel: str, sender: str, message_id: str, te
         logger.info("sms.duplicate channel=%s", channel)
         return previous
     started = time.monotonic()
+    rasa: RasaClient = deps["rasa"]
+    for expired in store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
+        await rasa.forget(expired)
     replies = await answer(number, text, store=store, keywords=_keywords(request), **deps)
     store.remember(delivery, replies)
-    store.purge()
     logger.info("sms.reply channel=%s n=%d ms=%d", channel, len(replies), (time.monotonic() - started) * 1000)
     return replies
 

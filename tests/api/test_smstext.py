@@ -72,7 +72,8 @@ def test_opt_outs_survive_a_restart_and_state_expires(tmp_path: Path) -> None:
     reopened.close()
     expired = SmsStore(path, ttl_s=0)
     assert expired.load("hash-1") == {} and expired.replies_for("delivery-1") is None
-    assert expired.purge() == 2
+    assert expired.purge() == ["hash-1"]
+    assert expired.purge() == []
     expired.close()
 
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from api.privacy import keyed_hash
 from api.signatures import body_signature, twilio_signature
 from knowledge import load_knowledge
 from knowledge.sms import sms_segments
@@ -210,8 +211,20 @@ def test_no_number_or_text_in_the_logs(sms: TestClient, rasa: FakeRasa, caplog: 
 
 
 def test_number_hash_is_keyed(sms: TestClient, rasa: FakeRasa) -> None:
-    from api.privacy import keyed_hash
-
     rasa.replies = [answer("for-me.itin")]
     messages(twilio_post(sms, "What is an ITIN?", "SM1"))
     assert rasa.sent()[0]["sender"] == keyed_hash(SECRET, "sms:" + NUMBER)
+
+
+def test_an_expired_conversation_is_forgotten_in_the_engine_too(
+    make_client: Callable[..., TestClient], rasa: FakeRasa
+) -> None:
+    sms = make_client(twilio_auth_token=SecretStr(TOKEN), public_url=PUBLIC, sms_ttl_days=1 / 86400)
+    rasa.replies = [answer("for-me.itin")]
+    messages(twilio_post(sms, "What is an ITIN?", "SM1"))
+    assert not [r for r in rasa.requests if r.method == "PUT"]
+    time.sleep(1.1)
+    [again] = messages(twilio_post(sms, "What is an ITIN?", "SM2"))
+    forgotten = [r for r in rasa.requests if r.method == "PUT" and r.url.path.endswith("/tracker/events")]
+    assert len(forgotten) == 1 and keyed_hash(SECRET, "sms:" + NUMBER) in forgotten[0].url.path
+    assert "Reply STOP to stop" in again  # a new conversation: the first-reply line again
