@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from knowledge.sms import sms_segments
 
-__all__ = ["MAX_SEGMENTS", "gsm_friendly", "paginate", "plain_text", "twiml"]
+__all__ = ["MAX_SEGMENTS", "fits", "gsm_friendly", "paginate", "plain_text", "twiml"]
 
 MAX_SEGMENTS = 3
 

@@ -26,7 +26,7 @@ from api.rasa import RasaClient
 from api.routes.chat import LANGUAGES_PAYLOAD, LANGUAGES_TITLE
 from api.signatures import valid_body_signature, valid_twilio_signature
 from api.smsstore import SmsStore
-from api.smstext import gsm_friendly, paginate, plain_text, twiml
+from api.smstext import fits, gsm_friendly, paginate, plain_text, twiml
 from knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/sms", tags=["sms"])
@@ -85,8 +85,10 @@ def confirmation(translations: Translations, keywords: Keywords, settings: Setti
 def compose(
     raw: list[dict[str, Any]], *, kb: KnowledgeBase, lang: str, translations: Translations
 ) -> tuple[str, list[tuple[str, str]]]:
-    """Rasa's messages as one plain text (short answers, one sources line each) and the choices offered."""
+    """Rasa's messages as one plain text (short answers, one sources line each, with the source's
+    link if the whole still fits in three segments) and the choices offered."""
     parts: list[str] = []
+    links: list[tuple[int, str]] = []
     choices: list[tuple[str, str]] = []
     language = kb.language(lang)
     months = language.months if language else ()
@@ -98,6 +100,7 @@ def compose(
             first = topic.sources[0]
             source = f"{first.publisher}, {format_day(first.published, lang, months)}"
             parts.append(f"{text}\n{translations.gettext(TEXTS['sources'])} {source}")
+            links.append((len(parts) - 1, first.url))
             buttons = custom.get("buttons") or []  # type: ignore[union-attr]
         elif isinstance(message.get("text"), str):
             parts.append(plain_text(message["text"]))
@@ -109,7 +112,13 @@ def compose(
     if choices:
         numbered = "\n".join(f"{n} {title}" for n, (title, _) in enumerate(choices, start=1))
         parts.append(f"{translations.gettext(TEXTS['choose'])}\n{numbered}")
-    return gsm_friendly(plain_text("\n\n".join(parts))), choices
+    body = gsm_friendly(plain_text("\n\n".join(parts)))
+    for index, url in links:  # a source's link only when the reply still fits in three segments
+        linked = parts[:index] + [f"{parts[index]} {url}"] + parts[index + 1 :]
+        candidate = gsm_friendly(plain_text("\n\n".join(linked)))
+        if url.startswith("https://") and fits(candidate):
+            parts, body = linked, candidate
+    return body, choices
 
 
 async def answer(

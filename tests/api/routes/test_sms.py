@@ -228,3 +228,18 @@ def test_an_expired_conversation_is_forgotten_in_the_engine_too(
     forgotten = [r for r in rasa.requests if r.method == "PUT" and r.url.path.endswith("/tracker/events")]
     assert len(forgotten) == 1 and keyed_hash(SECRET, "sms:" + NUMBER) in forgotten[0].url.path
     assert "Reply STOP to stop" in again  # a new conversation: the first-reply line again
+
+
+def test_a_source_link_is_added_only_when_it_fits(sms: TestClient, rasa: FakeRasa) -> None:
+    linked = [t for t in KB.topics if t.sources[0].url.startswith("https://")]
+    short = min(linked, key=lambda t: len(t.text["en"].short) + len(t.sources[0].url))  # room to spare
+    long = max(KB.topics, key=lambda t: len(t.text["en"].short))  # none
+    messages(twilio_post(sms, "hello", "SM0"))  # past the first reply and its extra line
+    rasa.replies = [{"recipient_id": "x", "custom": {"topic": short.id, "buttons": []}}]
+    [with_link] = messages(twilio_post(sms, "q1", "SM1"))
+    assert short.sources[0].url in with_link and sms_segments(with_link) <= 3
+    rasa.replies = [{"recipient_id": "x", "custom": {"topic": long.id, "buttons": []}}]
+    pages = messages(twilio_post(sms, "q2", "SM2"))
+    while "Reply MORE" in pages[-1]:
+        pages += messages(twilio_post(sms, "MORE", f"SM{len(pages) + 2}"))
+    assert long.sources[0].url not in " ".join(pages) and "Sources:" in " ".join(pages)
