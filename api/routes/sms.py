@@ -99,7 +99,8 @@ def compose(
             text = topic.text[lang].short if lang in topic.text else topic.text["en"].short
             first = topic.sources[0]
             source = f"{first.publisher}, {format_day(first.published, lang, months)}"
-            parts.append(f"{text}\n{translations.gettext(TEXTS['sources'])} {source}")
+            # The sources line is its own paragraph, so that a reply cut for MORE never splits it.
+            parts += [text, f"{translations.gettext(TEXTS['sources'])} {source}"]
             links.append((len(parts) - 1, first.url))
             buttons = custom.get("buttons") or []  # type: ignore[union-attr]
         elif isinstance(message.get("text"), str):
