@@ -9,10 +9,21 @@ from fastapi import Depends, HTTPException, Request
 
 from api.config import Settings, get_settings
 from api.i18n import Detector
+from api.keywords import Keywords
 from api.rasa import RasaClient
+from api.smsstore import SmsStore
 from knowledge import KnowledgeBase
 
-__all__ = ["DetectorDep", "KnowledgeDep", "RasaDep", "SettingsDep", "TranslationsDep", "supported_lang"]
+__all__ = [
+    "DetectorDep",
+    "KeywordsDep",
+    "KnowledgeDep",
+    "RasaDep",
+    "SettingsDep",
+    "SmsStoreDep",
+    "TranslationsDep",
+    "supported_lang",
+]
 
 
 def _knowledge(request: Request) -> KnowledgeBase:
@@ -35,11 +46,23 @@ def _translations(request: Request) -> dict[str, Translations]:
     return translations
 
 
+def _keywords(request: Request) -> Keywords:
+    keywords: Keywords = request.app.state.keywords
+    return keywords
+
+
+def _sms_store(request: Request) -> SmsStore:
+    store: SmsStore = request.app.state.sms_store
+    return store
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(_knowledge)]
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DetectorDep = Annotated[Detector, Depends(_detector)]
 TranslationsDep = Annotated[dict[str, Translations], Depends(_translations)]
+KeywordsDep = Annotated[Keywords, Depends(_keywords)]
+SmsStoreDep = Annotated[SmsStore, Depends(_sms_store)]
 
 
 def supported_lang(kb: KnowledgeBase, lang: str) -> str:

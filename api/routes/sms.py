@@ -9,21 +9,30 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from babel.support import Translations
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
 from api.config import Settings
-from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep
+from api.deps import (
+    DetectorDep,
+    KeywordsDep,
+    KnowledgeDep,
+    RasaDep,
+    SettingsDep,
+    SmsStoreDep,
+    TranslationsDep,
+)
 from api.i18n import Detector, choose_language, format_day
 from api.keywords import REPLIES, TEXTS, Keywords
 from api.privacy import keyed_hash
 from api.rasa import RasaClient
-from api.routes.chat import LANGUAGES_PAYLOAD, LANGUAGES_TITLE
+from api.routes.chat import LANGUAGE_PREFIX, LANGUAGES_PAYLOAD, LANGUAGES_TITLE, MENU_PAYLOAD
 from api.signatures import valid_body_signature, valid_twilio_signature
 from api.smsstore import SmsStore
 from api.smstext import fits, gsm_friendly, paginate, plain_text, twiml
@@ -35,7 +44,6 @@ logger = logging.getLogger(__name__)
 MAX_AGE_S = 300
 """Generic webhook requests signed longer ago than this (or this far ahead) are refused as replays."""
 MAX_CHOICES = 9
-MENU_PAYLOAD = "/menu"
 
 
 class InboundSms(BaseModel):
@@ -51,14 +59,32 @@ class SmsReplies(BaseModel):
     replies: list[str]
 
 
-def _store(request: Request) -> SmsStore:
-    store: SmsStore = request.app.state.sms_store
-    return store
+@dataclass(frozen=True)
+class SmsTurn:
+    """Everything one SMS turn needs, gathered once per request."""
+
+    settings: Settings
+    kb: KnowledgeBase
+    rasa: RasaClient
+    detector: Detector
+    translations: dict[str, Translations]
+    keywords: Keywords
+    store: SmsStore
 
 
-def _keywords(request: Request) -> Keywords:
-    keywords: Keywords = request.app.state.keywords
-    return keywords
+def sms_turn(
+    settings: SettingsDep,
+    kb: KnowledgeDep,
+    rasa: RasaDep,
+    detector: DetectorDep,
+    translations: TranslationsDep,
+    keywords: KeywordsDep,
+    store: SmsStoreDep,
+) -> SmsTurn:
+    return SmsTurn(settings, kb, rasa, detector, translations, keywords, store)
+
+
+SmsTurnDep = Annotated[SmsTurn, Depends(sms_turn)]
 
 
 def operator_name(settings: Settings) -> str:
@@ -122,19 +148,10 @@ def compose(
     return body, choices
 
 
-async def answer(
-    number: str,
-    text: str,
-    *,
-    settings: Settings,
-    kb: KnowledgeBase,
-    rasa: RasaClient,
-    detector: Detector,
-    translations: dict[str, Translations],
-    keywords: Keywords,
-    store: SmsStore,
-) -> list[str]:
+async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
     """The replies to one inbound text from one (hashed) number."""
+    settings, kb, rasa, keywords, store = turn.settings, turn.kb, turn.rasa, turn.keywords, turn.store
+    translations = turn.translations
     state = store.load(number)
     current = state.get("lang") if state.get("lang") in kb.codes else None
     action = keywords.action(text)
@@ -168,8 +185,8 @@ async def answer(
     elif action == "menu":
         message, is_payload = MENU_PAYLOAD, True
     explicit = None
-    if message.startswith("/language/") and kb.language(message.removeprefix("/language/")):
-        explicit, message = message.removeprefix("/language/"), MENU_PAYLOAD
+    if message.startswith(LANGUAGE_PREFIX) and kb.language(message.removeprefix(LANGUAGE_PREFIX)):
+        explicit, message = message.removeprefix(LANGUAGE_PREFIX), MENU_PAYLOAD
     named = None if is_payload or explicit else kb.language_named(message)
     if named:
         explicit, message, is_payload = named, MENU_PAYLOAD, True
@@ -186,7 +203,7 @@ async def answer(
         explicit=explicit,
         session_lang=session_lang,
         session_chosen=bool(slots.get("language_chosen")),
-        detected=None if is_payload else detector.detect(message, prior=session_lang),
+        detected=None if is_payload else turn.detector.detect(message, prior=session_lang),
         threshold=settings.detect_threshold,
         accepted=None,
     )
@@ -207,37 +224,28 @@ def _more_line(catalog: Translations, keywords: Keywords, code: str) -> str:
     return gsm_friendly(catalog.gettext(TEXTS["more"]).format(more=keywords.word(code, "more")))
 
 
-async def _turn(request: Request, channel: str, sender: str, message_id: str, text: str, **deps: Any) -> list[str]:
+async def _turn(turn: SmsTurn, channel: str, sender: str, message_id: str, text: str) -> list[str]:
     """One delivery: the stored replies if this message id was seen before, else a new turn."""
-    settings: Settings = deps["settings"]
-    secret = settings.secret_key.get_secret_value()
+    secret = turn.settings.secret_key.get_secret_value()
     number = keyed_hash(secret, "sms:" + sender)  # the raw number goes no further than this line
     delivery = keyed_hash(secret, f"{channel}:{message_id}")
-    store = _store(request)
-    previous = store.replies_for(delivery)
+    previous = turn.store.replies_for(delivery)
     if previous is not None:
         logger.info("sms.duplicate channel=%s", channel)
         return previous
     started = time.monotonic()
-    rasa: RasaClient = deps["rasa"]
-    for expired in store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
-        await rasa.forget(expired)
-    replies = await answer(number, text, store=store, keywords=_keywords(request), **deps)
-    store.remember(delivery, replies)
+    for expired in turn.store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
+        await turn.rasa.forget(expired)
+    replies = await answer(number, text, turn)
+    turn.store.remember(delivery, replies)
     logger.info("sms.reply channel=%s n=%d ms=%d", channel, len(replies), (time.monotonic() - started) * 1000)
     return replies
 
 
 @router.post("/twilio", responses={403: {}, 503: {}})
-async def twilio(
-    request: Request,
-    settings: SettingsDep,
-    kb: KnowledgeDep,
-    rasa: RasaDep,
-    detector: DetectorDep,
-    translations: TranslationsDep,
-) -> Response:
+async def twilio(request: Request, turn: SmsTurnDep) -> Response:
     """Twilio's inbound-message webhook: a signed form post, answered with TwiML."""
+    settings = turn.settings
     token = settings.twilio_auth_token.get_secret_value()
     if not token or not settings.public_url:
         raise HTTPException(503, "twilio channel not configured: set API_TWILIO_AUTH_TOKEN and API_PUBLIC_URL")
@@ -249,31 +257,14 @@ async def twilio(
     fields = dict(params)
     if not fields.get("From") or not fields.get("MessageSid"):
         raise HTTPException(422, "From and MessageSid are required")
-    replies = await _turn(
-        request,
-        "twilio",
-        fields["From"],
-        fields["MessageSid"],
-        fields.get("Body", ""),
-        settings=settings,
-        kb=kb,
-        rasa=rasa,
-        detector=detector,
-        translations=translations,
-    )
+    replies = await _turn(turn, "twilio", fields["From"], fields["MessageSid"], fields.get("Body", ""))
     return Response(twiml(replies), media_type="application/xml")
 
 
 @router.post("/inbound", response_model=SmsReplies, responses={403: {}, 503: {}})
-async def inbound(
-    request: Request,
-    settings: SettingsDep,
-    kb: KnowledgeDep,
-    rasa: RasaDep,
-    detector: DetectorDep,
-    translations: TranslationsDep,
-) -> SmsReplies:
+async def inbound(request: Request, turn: SmsTurnDep) -> SmsReplies:
     """Any gateway: JSON signed with X-Aclara-Timestamp and X-Aclara-Signature (README)."""
+    settings = turn.settings
     secret = settings.sms_secret.get_secret_value()
     if not secret:
         raise HTTPException(503, "sms channel not configured: set API_SMS_SECRET")
@@ -288,16 +279,5 @@ async def inbound(
         message = InboundSms.model_validate_json(body)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
-    replies = await _turn(
-        request,
-        "inbound",
-        message.from_,
-        message.id,
-        message.text,
-        settings=settings,
-        kb=kb,
-        rasa=rasa,
-        detector=detector,
-        translations=translations,
-    )
+    replies = await _turn(turn, "inbound", message.from_, message.id, message.text)
     return SmsReplies(replies=replies)

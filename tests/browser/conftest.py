@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -49,25 +50,34 @@ def browser_locale() -> str:
     return "en-US"
 
 
-@pytest.fixture
-def page(browser: Browser, live_stack: Stack, browser_locale: str) -> Iterator[Page]:
-    context = browser.new_context(locale=browser_locale)
-    origin = urlsplit(live_stack.gateway).netloc
+@contextmanager
+def guarded_page(browser: Browser, locale: str, allowed: set[str]) -> Iterator[tuple[Page, list[str]]]:
+    """A page in a fresh context, and the URL of every request it makes. A request to any host
+    outside `allowed` (netlocs) is aborted and fails the test when the page closes."""
+    context = browser.new_context(locale=locale)
+    seen: list[str] = []
     foreign: list[str] = []
 
-    def only_our_origin(route, request) -> None:  # type: ignore[no-untyped-def]
-        if urlsplit(request.url).netloc == origin or request.url.startswith(("data:", "blob:")):
+    def only_allowed(route, request) -> None:  # type: ignore[no-untyped-def]
+        seen.append(request.url)
+        if urlsplit(request.url).netloc in allowed or request.url.startswith(("data:", "blob:")):
             route.continue_()
         else:
             foreign.append(request.url)
             route.abort()
 
-    context.route("**/*", only_our_origin)
+    context.route("**/*", only_allowed)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
+    yield page, seen
     context.close()
     assert foreign == [], f"third-party requests: {foreign}"
+
+
+@pytest.fixture
+def page(browser: Browser, live_stack: Stack, browser_locale: str) -> Iterator[Page]:
+    with guarded_page(browser, browser_locale, {urlsplit(live_stack.gateway).netloc}) as (page, _):
+        yield page
 
 
 @dataclass
@@ -121,22 +131,6 @@ def site(site_server: Site) -> Iterator[Site]:
 @pytest.fixture
 def embedded(browser: Browser, live_stack: Stack, site: Site, browser_locale: str) -> Iterator[Embedded]:
     """A page context on the site's origin that may reach the site and the gateway, and nothing else."""
-    context = browser.new_context(locale=browser_locale)
     allowed = {urlsplit(live_stack.gateway).netloc, urlsplit(site.origin).netloc}
-    seen: list[str] = []
-    foreign: list[str] = []
-
-    def only_site_and_gateway(route, request) -> None:  # type: ignore[no-untyped-def]
-        seen.append(request.url)
-        if urlsplit(request.url).netloc in allowed or request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            foreign.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_site_and_gateway)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Embedded(page, seen)
-    context.close()
-    assert foreign == [], f"third-party requests: {foreign}"
+    with guarded_page(browser, browser_locale, allowed) as (page, seen):
+        yield Embedded(page, seen)
