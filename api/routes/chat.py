@@ -40,6 +40,10 @@ whose payload LANGUAGE_PREFIX + code switches to it."""
 LANGUAGE_PREFIX = "/language/"
 LANGUAGES_TITLE = N_("page.language")
 STALE_NOTICE = N_("notice.stale")
+REDACTED_NOTICE = N_("notice.redacted")
+"""Said when a message held an identifying number or address, which was removed before anything kept it."""
+DEGRADED_NOTICE = N_("notice.degraded")
+"""Marks an answer found by the gateway's own search while the engine is unavailable."""
 LAST_REVIEWED = N_("page.last_reviewed")
 MENU_PAYLOAD = "/menu"
 
