@@ -22,8 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 def sender_for(settings: Settings, session_id: str) -> str:
-    """The id Rasa sees for a session: a keyed hash, never the session id itself."""
-    return keyed_hash(settings.secret_key.get_secret_value(), "web:" + session_id)
+    """The id Rasa sees for a session: a keyed hash, never the session id itself. The "web-" prefix
+    tells the engine's tracker store which retention period applies."""
+    return "web-" + keyed_hash(settings.secret_key.get_secret_value(), "web:" + session_id)
 
 
 def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:

@@ -227,7 +227,9 @@ def _more_line(catalog: Translations, keywords: Keywords, code: str) -> str:
 async def _turn(turn: SmsTurn, channel: str, sender: str, message_id: str, text: str) -> list[str]:
     """One delivery: the stored replies if this message id was seen before, else a new turn."""
     secret = turn.settings.secret_key.get_secret_value()
-    number = keyed_hash(secret, "sms:" + sender)  # the raw number goes no further than this line
+    # The raw number goes no further than this line. The "sms-" prefix tells the engine's tracker
+    # store which retention period applies.
+    number = "sms-" + keyed_hash(secret, "sms:" + sender)
     delivery = keyed_hash(secret, f"{channel}:{message_id}")
     previous = turn.store.replies_for(delivery)
     if previous is not None:

@@ -95,7 +95,7 @@ def test_explicit_language_sticks_to_the_session(gateway: httpx.Client) -> None:
 
 
 def tracker_events(live_stack: Stack, session_id: str) -> list[dict[str, Any]]:
-    sender = keyed_hash(live_stack.secret, "web:" + session_id)
+    sender = "web-" + keyed_hash(live_stack.secret, "web:" + session_id)
     response = httpx.get(
         f"{live_stack.rasa}/conversations/{sender}/tracker",
         params={"token": live_stack.rasa_token, "include_events": "ALL"},

@@ -32,7 +32,7 @@ def test_new_session_gets_random_id_and_hashed_sender(client: TestClient, rasa: 
     second = client.post("/api/v1/chat", json={"message": "hello"}).json()
     assert len(first["session_id"]) >= 32 and first["session_id"] != second["session_id"]
     sent = rasa.sent()[0]
-    assert sent["sender"] == keyed_hash(SECRET, "web:" + first["session_id"])
+    assert sent["sender"] == "web-" + keyed_hash(SECRET, "web:" + first["session_id"])
     assert first["session_id"] not in sent["sender"]
     # a new session needs no tracker lookup
     assert not any(r.url.path.endswith("/tracker") for r in rasa.requests)
@@ -212,7 +212,7 @@ def test_delete_session_replaces_events_with_none(client: TestClient, rasa: Fake
     assert response.status_code == 204
     [request] = rasa.requests
     assert request.method == "PUT"
-    assert request.url.path == f"/conversations/{keyed_hash(SECRET, 'web:' + session)}/tracker/events"
+    assert request.url.path == f"/conversations/web-{keyed_hash(SECRET, 'web:' + session)}/tracker/events"
     assert request.content == b"[]"
 
 

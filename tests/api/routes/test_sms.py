@@ -213,7 +213,7 @@ def test_no_number_or_text_in_the_logs(sms: TestClient, rasa: FakeRasa, caplog: 
 def test_number_hash_is_keyed(sms: TestClient, rasa: FakeRasa) -> None:
     rasa.replies = [answer("for-me.itin")]
     messages(twilio_post(sms, "What is an ITIN?", "SM1"))
-    assert rasa.sent()[0]["sender"] == keyed_hash(SECRET, "sms:" + NUMBER)
+    assert rasa.sent()[0]["sender"] == "sms-" + keyed_hash(SECRET, "sms:" + NUMBER)
 
 
 def test_an_expired_conversation_is_forgotten_in_the_engine_too(
@@ -226,7 +226,7 @@ def test_an_expired_conversation_is_forgotten_in_the_engine_too(
     time.sleep(1.1)
     [again] = messages(twilio_post(sms, "What is an ITIN?", "SM2"))
     forgotten = [r for r in rasa.requests if r.method == "PUT" and r.url.path.endswith("/tracker/events")]
-    assert len(forgotten) == 1 and keyed_hash(SECRET, "sms:" + NUMBER) in forgotten[0].url.path
+    assert len(forgotten) == 1 and "sms-" + keyed_hash(SECRET, "sms:" + NUMBER) in forgotten[0].url.path
     assert "Reply STOP to stop" in again  # a new conversation: the first-reply line again
 
 
