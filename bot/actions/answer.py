@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import answer_payload, knowledge_base, language_of
+from actions.content import knowledge_base, language_of
+from knowledge.answers import answer_payload
 
 
 class ActionAnswerTopic(Action):
