@@ -4,7 +4,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test setup check eval-nlu bench catalogs model clean
+.PHONY: help run test setup check eval-nlu bench bench-load catalogs model clean
 
 PYTHON ?= python3
 export PYTHON310
@@ -17,17 +17,19 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 export CHROMIUM ?= /usr/bin/chromium
+# The tracker-store tests start their own redis-server (tests/redis_server.py).
+export REDIS_SERVER ?= /usr/bin/redis-server
 # The accessibility checks inject axe-core (from npm) into the browser tests' pages.
 AXE_VERSION := 4.14.1
 export AXE_CORE := $(CURDIR)/$(GATEWAY)/axe/node_modules/axe-core/axe.min.js
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: setup ## set up if needed, train if inputs changed, start actions + Rasa + gateway
 	@$(GW_PY) -m tools.stack
 
-test: setup $(CHROMIUM) $(AXE_CORE) ## set up if needed and run the whole test suite
+test: setup $(CHROMIUM) $(AXE_CORE) $(REDIS_SERVER) ## set up if needed and run the whole test suite
 	$(GW_PY) -m knowledge check
 	$(GW_PY) -m bench.langid --detectors knowledge --min-accuracy 0.9
 	$(GW_PY) -m pytest
@@ -58,6 +60,15 @@ $(CHROMIUM):
 	  test -x $(CHROMIUM) || { echo "error: apt installed chromium, but not at $(CHROMIUM); set CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
 	else \
 	  echo "error: the browser tests need Chromium at $(CHROMIUM): run \`sudo apt-get install chromium\`, or make test CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi
+
+$(REDIS_SERVER):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's redis-server for the tracker-store tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  test -x $(REDIS_SERVER) || { echo "error: apt installed redis-server, but not at $(REDIS_SERVER); set REDIS_SERVER=/path/to/redis-server" >&2; exit 1; }; \
+	else \
+	  echo "error: the tracker-store tests need redis-server at $(REDIS_SERVER): run \`sudo apt-get install redis-server\`, or make test REDIS_SERVER=/path/to/redis-server" >&2; exit 1; \
 	fi
 
 $(AXE_CORE):
@@ -92,6 +103,9 @@ bench: setup $(GATEWAY)/.bench ## compare NLU pipelines and language detectors; 
 	$(GW_PY) -m bench.pipelines --config bot/config.yml bot/config-diet.yml
 	$(GW_PY) -m bench.langid
 	$(GW_PY) -m bench.engine
+
+bench-load: setup ## load benchmark: 50 users on the gateway, Rasa alone and /healthz (bench/load.py)
+	$(GW_PY) -m bench.load
 
 clean: ## remove environments, models and generated files
 	rm -rf .venv bot/models bot/.rasa bot/results bot/data/generated bot/domain/generated.yml

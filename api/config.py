@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     rasa_token: SecretStr = SecretStr("")
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout_s: float = Field(default=10.0, gt=0)
+    engine_retry_s: float = Field(default=5.0, ge=0)
+    """After the engine fails, chat and SMS answer in degraded mode without asking it, except for one
+    request every this many seconds, which tries it again (0: every request tries it)."""
     retry_after_s: int = Field(default=5, ge=1)
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)
     detect_threshold: float = Field(default=0.8, ge=0, le=1)
@@ -44,6 +47,13 @@ class Settings(BaseSettings):
     """SQLite file for opt-outs, SMS conversation state and delivered message ids."""
     sms_ttl_days: float = Field(default=7, gt=0)
     """SMS conversation state and delivered-message replies expire after this many days."""
+    redis_url: str = ""
+    """Redis URL (redis://host:6379/0); when set, rate limits are shared through it, else kept in memory."""
+    rate_limit_per_minute: int = Field(default=30, ge=0)
+    """Requests per minute per client (IP address on the web, number on SMS); 0 disables the limit."""
+    request_timeout_s: float = Field(default=15.0, gt=0)
+    """A request (head and body) must arrive within this many seconds, else the server closes the
+    connection: slowloris clients cannot hold connections open (api/server.py)."""
 
     @field_validator("widget_origins")
     @classmethod

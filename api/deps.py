@@ -8,17 +8,22 @@ from babel.support import Translations
 from fastapi import Depends, HTTPException, Request
 
 from api.config import Settings, get_settings
+from api.degraded import Fallback
 from api.i18n import Detector
 from api.keywords import Keywords
 from api.rasa import RasaClient
+from api.ratelimit import RateLimiter
 from api.smsstore import SmsStore
 from knowledge import KnowledgeBase
 
 __all__ = [
     "DetectorDep",
+    "FallbackDep",
     "KeywordsDep",
     "KnowledgeDep",
+    "PublicNumbersDep",
     "RasaDep",
+    "RateLimiterDep",
     "SettingsDep",
     "SmsStoreDep",
     "TranslationsDep",
@@ -51,6 +56,21 @@ def _keywords(request: Request) -> Keywords:
     return keywords
 
 
+def _public_numbers(request: Request) -> frozenset[str]:
+    numbers: frozenset[str] = request.app.state.public_numbers
+    return numbers
+
+
+def _rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+def _fallback(request: Request) -> Fallback:
+    fallback: Fallback = request.app.state.fallback
+    return fallback
+
+
 def _sms_store(request: Request) -> SmsStore:
     store: SmsStore = request.app.state.sms_store
     return store
@@ -63,6 +83,10 @@ DetectorDep = Annotated[Detector, Depends(_detector)]
 TranslationsDep = Annotated[dict[str, Translations], Depends(_translations)]
 KeywordsDep = Annotated[Keywords, Depends(_keywords)]
 SmsStoreDep = Annotated[SmsStore, Depends(_sms_store)]
+FallbackDep = Annotated[Fallback, Depends(_fallback)]
+RateLimiterDep = Annotated[RateLimiter, Depends(_rate_limiter)]
+PublicNumbersDep = Annotated[frozenset[str], Depends(_public_numbers)]
+"""The knowledge base's own phone numbers, which redaction leaves alone."""
 
 
 def supported_lang(kb: KnowledgeBase, lang: str) -> str:

@@ -29,8 +29,7 @@ class BodyLimitMiddleware:
         received = 0
         while True:
             message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, _replay(message, receive), send)
+            if message["type"] != "http.request":  # the client left (or timed out) mid-body: no one to answer
                 return
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])

@@ -56,7 +56,9 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             token=token,
             secret=secret,
             logs=logs,
-            gateway_settings={"API_WIDGET_ORIGINS": site} | sms,
+            # Every test client is 127.0.0.1: no rate limit (tests/api/test_ratelimit.py and test_server.py test it).
+            gateway_settings={"API_WIDGET_ORIGINS": site, "API_RATE_LIMIT_PER_MINUTE": "0"} | sms,
+            engine={"ACLARA_TRACKER_URL": f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.sqlite3'}"},
         )
         yield Stack(
             f"http://127.0.0.1:{ports['gateway']}",

@@ -13,13 +13,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
 import httpx
 
-from tools.paths import BOT, ENGINE_BIN, ROOT, SECRET_FILE
+from tools.paths import BOT, ENGINE_BIN, ROOT, SECRET_FILE, VAR
 from tools.train import engine_env, ensure_model
 
 READY_TIMEOUT_S = {"actions": 60.0, "rasa": 180.0, "gateway": 60.0}
@@ -88,11 +88,35 @@ def start_actions(port: int, log: IO[bytes] | None = None) -> subprocess.Popen[b
     return start(argv, env=env, cwd=BOT, log=log)
 
 
+def engine_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The Rasa server's ACLARA_* settings (bot/endpoints.yml) from env: the tracker store URL (default an
+    SQLite file in var/), the lock store URL (default the tracker URL when it is Redis, else none: in
+    memory), and the retention periods (24 hours on the web; SMS by default the gateway's API_SMS_TTL_DAYS,
+    so that one setting ends an SMS conversation in both)."""
+    tracker = env.get("ACLARA_TRACKER_URL") or f"sqlite:///{VAR / 'tracker.sqlite3'}"
+    shared = tracker if tracker.startswith(("redis://", "rediss://")) else ""
+    return {
+        "ACLARA_TRACKER_URL": tracker,
+        "ACLARA_LOCK_URL": env.get("ACLARA_LOCK_URL") or shared,
+        "ACLARA_WEB_TTL_HOURS": env.get("ACLARA_WEB_TTL_HOURS") or "24",
+        "ACLARA_SMS_TTL_DAYS": env.get("ACLARA_SMS_TTL_DAYS") or env.get("API_SMS_TTL_DAYS") or "7",
+    }
+
+
 def start_rasa(
-    port: int, *, model: Path, token: str, actions_port: int, log: IO[bytes] | None = None
+    port: int,
+    *,
+    model: Path,
+    token: str,
+    actions_port: int,
+    settings: Mapping[str, str] | None = None,
+    log: IO[bytes] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """The Rasa server with its HTTP API, bound to 127.0.0.1 and protected by a token."""
-    env = engine_env() | {"ACLARA_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+    """The Rasa server with its HTTP API, bound to 127.0.0.1 and protected by a token. `settings` add
+    variables (ACLARA_*, or the API_* ones they default to) to those engine_settings() reads."""
+    env = engine_env()
+    env |= engine_settings(env | dict(settings or {}))
+    env["ACLARA_ACTION_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
     argv = [
         str(ENGINE_BIN / "rasa"),
         "run",
@@ -116,23 +140,9 @@ def start_rasa(
 def start_gateway(
     port: int, *, host: str, env: dict[str, str], log: IO[bytes] | None = None
 ) -> subprocess.Popen[bytes]:
-    """The FastAPI gateway under uvicorn, without access logs (they would record IP addresses)."""
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "api.main:create_app",
-        "--factory",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--no-server-header",
-        "--proxy-headers",
-        "--forwarded-allow-ips",
-        "127.0.0.1",
-    ]
+    """The FastAPI gateway under uvicorn, configured by api/server.py (no access log, header size and
+    request timeouts)."""
+    argv = [sys.executable, "-m", "api.server", "--host", host, "--port", str(port)]
     return start(argv, env=env, cwd=ROOT, log=log)
 
 
@@ -156,13 +166,15 @@ def start_all(
     host: str = "127.0.0.1",
     logs: Path | None = None,
     gateway_settings: dict[str, str] | None = None,
+    engine: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Start the action server, Rasa and the gateway in order, each once the previous one is ready.
 
     `ports` has keys actions, rasa and gateway. Started processes are added to `processes` as they
     start, so the caller can stop them even when a later one fails. Output goes to logs/<name>.log
     when logs is given, else to this terminal. `gateway_settings` adds API_* variables for the
-    gateway. Returns the seconds each took to become ready.
+    gateway, `engine` ACLARA_* variables for Rasa (engine_settings() derives the others, also from
+    the gateway's). Returns the seconds each took to become ready.
     """
 
     def launch(name: str, starter: Callable[[IO[bytes] | None], subprocess.Popen[bytes]], url: str) -> float:
@@ -179,7 +191,9 @@ def start_all(
         "actions": launch("actions", lambda log: start_actions(actions, log), f"http://127.0.0.1:{actions}/health"),
         "rasa": launch(
             "rasa",
-            lambda log: start_rasa(rasa, model=model, token=token, actions_port=actions, log=log),
+            lambda log: start_rasa(
+                rasa, model=model, token=token, actions_port=actions, settings=env | (engine or {}), log=log
+            ),
             f"http://127.0.0.1:{rasa}/status?token={token}",
         ),
         "gateway": launch(

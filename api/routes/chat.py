@@ -11,10 +11,20 @@ from babel.support import Translations
 from fastapi import APIRouter, Header, Path, Response
 
 from api.config import Settings
-from api.deps import DetectorDep, KnowledgeDep, RasaDep, SettingsDep, TranslationsDep, supported_lang
+from api.deps import (
+    DetectorDep,
+    FallbackDep,
+    KnowledgeDep,
+    PublicNumbersDep,
+    RasaDep,
+    SettingsDep,
+    TranslationsDep,
+    supported_lang,
+)
 from api.i18n import N_, choose_language, format_day, negotiate
 from api.models import Button, ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
+from api.redaction import redact
 from knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -80,7 +90,9 @@ def language_menu(kb: KnowledgeBase, translations: Translations) -> Message:
     return Message(text=translations.gettext(LANGUAGES_TITLE), buttons=buttons)
 
 
-@router.post("/chat", response_model=ChatReply, responses={422: {}, 413: {}, 503: {}})
+@router.post(
+    "/chat", response_model=ChatReply, responses={400: {"description": "unreadable body"}, 422: {}, 413: {}, 503: {}}
+)
 async def chat(
     body: ChatRequest,
     settings: SettingsDep,
@@ -88,14 +100,18 @@ async def chat(
     rasa: RasaDep,
     detector: DetectorDep,
     translations: TranslationsDep,
+    public_numbers: PublicNumbersDep,
+    fallback: FallbackDep,
     accept_language: str | None = Header(default=None),
 ) -> ChatReply:
-    """Send one message and get the bot's reply, in the chosen or detected language."""
+    """Send one message and get the bot's reply, in the chosen or detected language. While the engine
+    cannot answer, the reply comes from the knowledge base (api/degraded.py) and says `degraded`."""
     started = time.monotonic()
     explicit = supported_lang(kb, body.lang) if body.lang else None
     session_id = body.session_id or new_session_id()
     sender = sender_for(settings, session_id)
-    message = body.message.strip() or body.message
+    redacted = redact(body.message, public=public_numbers)  # before anything else sees the text
+    message = redacted.text.strip() or redacted.text
     if message.startswith(LANGUAGE_PREFIX) and kb.language(message.removeprefix(LANGUAGE_PREFIX)):
         explicit, message = message.removeprefix(LANGUAGE_PREFIX), MENU_PAYLOAD
     text, is_payload = normalize_payload(kb, message)
@@ -103,7 +119,8 @@ async def chat(
     named = None if is_payload or explicit else kb.language_named(text)
     if named:  # "español" alone: switch (and stick), and show the menu in that language
         explicit, text, is_payload = named, MENU_PAYLOAD, True
-    slots = await rasa.slots(sender) if body.session_id else {}
+    found = await fallback.call(lambda: rasa.slots(sender)) if body.session_id else {}
+    slots = found or {}
     accepted = negotiate(accept_language, kb.codes)
     session_lang = slots.get("language") if slots.get("language") in kb.codes else None
     choice = choose_language(
@@ -117,17 +134,30 @@ async def chat(
     catalog = translations[choice.lang]
     if message == LANGUAGES_PAYLOAD:
         return ChatReply(session_id=session_id, lang=choice.lang, messages=[language_menu(kb, catalog)])
-    raw = await rasa.send(sender, text, {"language": choice.lang, "chosen": choice.chosen})
+    metadata = {"language": choice.lang, "chosen": choice.chosen}
+    raw = None if found is None else await fallback.call(lambda: rasa.send(sender, text, metadata))
+    degraded = raw is None
+    if raw is None:
+        raw = fallback.reply(text, lang=choice.lang, translations=catalog)
     today = dt.date.today()
     language = kb.language(choice.lang)
     months = language.months if language else ()
     replies = (to_message(r, lang=choice.lang, translations=catalog, today=today, months=months) for r in raw)
     messages = [m for m in replies if m is not None]
+    if degraded and messages:
+        notice = catalog.gettext(DEGRADED_NOTICE)
+        messages[0].notice = f"{messages[0].notice} {notice}" if messages[0].notice else notice
+    if redacted.found:
+        messages.insert(0, Message(text=catalog.gettext(REDACTED_NOTICE)))
     logger.info(
-        "chat.reply lang=%s chosen=%s n=%d ms=%d", choice.lang, choice.chosen, len(messages),
+        "chat.reply lang=%s chosen=%s n=%d degraded=%s ms=%d",
+        choice.lang,
+        choice.chosen,
+        len(messages),
+        degraded,
         (time.monotonic() - started) * 1000,
     )
-    return ChatReply(session_id=session_id, lang=choice.lang, messages=messages)
+    return ChatReply(session_id=session_id, lang=choice.lang, messages=messages, degraded=degraded)
 
 
 @router.delete("/sessions/{session_id}", status_code=204, responses={422: {}, 503: {}})

@@ -1,4 +1,7 @@
-"""GET /widget.js, the embeddable chat, and GET /, the full-page version of the same widget."""
+"""GET /widget.js, the embeddable chat, and GET /, the full-page version of the same widget.
+
+Their security headers (a strict Content-Security-Policy, no framing) are set for every response
+by api/headers.py."""
 
 from __future__ import annotations
 
@@ -16,19 +19,8 @@ from api.labels import labels_for
 router = APIRouter(tags=["page"])
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-"""For the full page: nothing but this origin, no inline code, and no framing."""
-
-WIDGET_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "Cache-Control": "public, max-age=300",
-    "Cross-Origin-Resource-Policy": "cross-origin",
-    "X-Content-Type-Options": "nosniff",
-}
-"""widget.js runs on other sites (so any origin may load it); opened directly it is inert."""
+WIDGET_HEADERS = {"Cache-Control": "public, max-age=300"}
+"""widget.js runs on other sites; its security headers (any origin may load it) come from api/headers.py."""
 
 
 @router.get("/widget.js", include_in_schema=False)
@@ -52,4 +44,4 @@ async def page(
     html = Template((STATIC / "page.html").read_text(encoding="utf-8")).substitute(
         lang=code, dir=labels["dir"], title=escape(labels["title"])
     )
-    return HTMLResponse(html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+    return HTMLResponse(html)  # its Content-Security-Policy comes from api/headers.py

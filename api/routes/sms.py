@@ -7,6 +7,7 @@ any dialogue, and reply with the knowledge base's short answers in at most three
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -19,11 +20,15 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
 from api.config import Settings
+from api.degraded import Fallback
 from api.deps import (
     DetectorDep,
+    FallbackDep,
     KeywordsDep,
     KnowledgeDep,
+    PublicNumbersDep,
     RasaDep,
+    RateLimiterDep,
     SettingsDep,
     SmsStoreDep,
     TranslationsDep,
@@ -32,7 +37,16 @@ from api.i18n import Detector, choose_language, format_day
 from api.keywords import REPLIES, TEXTS, Keywords
 from api.privacy import keyed_hash
 from api.rasa import RasaClient
-from api.routes.chat import LANGUAGE_PREFIX, LANGUAGES_PAYLOAD, LANGUAGES_TITLE, MENU_PAYLOAD
+from api.ratelimit import RateLimiter
+from api.redaction import redact
+from api.routes.chat import (
+    DEGRADED_NOTICE,
+    LANGUAGE_PREFIX,
+    LANGUAGES_PAYLOAD,
+    LANGUAGES_TITLE,
+    MENU_PAYLOAD,
+    REDACTED_NOTICE,
+)
 from api.signatures import valid_body_signature, valid_twilio_signature
 from api.smsstore import SmsStore
 from api.smstext import fits, gsm_friendly, paginate, plain_text, twiml
@@ -44,6 +58,8 @@ logger = logging.getLogger(__name__)
 MAX_AGE_S = 300
 """Generic webhook requests signed longer ago than this (or this far ahead) are refused as replays."""
 MAX_CHOICES = 9
+MAX_SMS_CHARS = 2000
+"""Longest inbound text accepted (Twilio delivers at most 1,600 characters); longer gets 422."""
 
 
 class InboundSms(BaseModel):
@@ -51,12 +67,40 @@ class InboundSms(BaseModel):
 
     from_: str = Field(alias="from", min_length=3, max_length=32)
     to: str = Field(default="", max_length=32)
-    text: str = Field(max_length=2000)
+    text: str = Field(max_length=MAX_SMS_CHARS)
     id: str = Field(min_length=1, max_length=128)
+
+
+class TwilioSms(BaseModel):
+    """The fields of Twilio's form post that the gateway reads; Twilio sends more, which are ignored."""
+
+    from_: str = Field(alias="From", min_length=1, max_length=64)
+    to: str = Field(default="", alias="To", max_length=64)
+    body: str = Field(default="", alias="Body", max_length=MAX_SMS_CHARS)
+    message_sid: str = Field(alias="MessageSid", min_length=1, max_length=64)
 
 
 class SmsReplies(BaseModel):
     replies: list[str]
+
+
+# Both webhooks read their raw body themselves (signatures cover its exact bytes), so their bodies
+# and signature headers are documented here for the OpenAPI schema (and the fuzz tests).
+def _signed(body: dict[str, Any], *headers: str) -> dict[str, Any]:
+    parameters = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}} for name in headers]
+    return {"parameters": parameters, "requestBody": {"required": True, "content": body}}
+
+
+TWILIO_REQUEST = _signed(
+    {"application/x-www-form-urlencoded": {"schema": TwilioSms.model_json_schema(by_alias=True)}},
+    "X-Twilio-Signature",
+)
+INBOUND_REQUEST = _signed(
+    {"application/json": {"schema": InboundSms.model_json_schema(by_alias=True)}},
+    "X-Aclara-Timestamp",
+    "X-Aclara-Signature",
+)
+TWIML = {200: {"description": "TwiML", "content": {"application/xml": {"schema": {"type": "string"}}}}}
 
 
 @dataclass(frozen=True)
@@ -70,6 +114,9 @@ class SmsTurn:
     translations: dict[str, Translations]
     keywords: Keywords
     store: SmsStore
+    public_numbers: frozenset[str]
+    limiter: RateLimiter
+    fallback: Fallback
 
 
 def sms_turn(
@@ -80,8 +127,11 @@ def sms_turn(
     translations: TranslationsDep,
     keywords: KeywordsDep,
     store: SmsStoreDep,
+    public_numbers: PublicNumbersDep,
+    limiter: RateLimiterDep,
+    fallback: FallbackDep,
 ) -> SmsTurn:
-    return SmsTurn(settings, kb, rasa, detector, translations, keywords, store)
+    return SmsTurn(settings, kb, rasa, detector, translations, keywords, store, public_numbers, limiter, fallback)
 
 
 SmsTurnDep = Annotated[SmsTurn, Depends(sms_turn)]
@@ -152,6 +202,8 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
     """The replies to one inbound text from one (hashed) number."""
     settings, kb, rasa, keywords, store = turn.settings, turn.kb, turn.rasa, turn.keywords, turn.store
     translations = turn.translations
+    redacted = redact(text, public=turn.public_numbers)  # before anything else sees the text
+    text = redacted.text
     state = store.load(number)
     current = state.get("lang") if state.get("lang") in kb.codes else None
     action = keywords.action(text)
@@ -180,7 +232,7 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
 
     message, is_payload = text.strip(), False
     choices = [tuple(c) for c in state.get("choices") or []]
-    if message.isdigit() and 1 <= int(message) <= len(choices):
+    if message.isdecimal() and 1 <= int(message) <= len(choices):
         message, is_payload = choices[int(message) - 1][1], True
     elif action == "menu":
         message, is_payload = MENU_PAYLOAD, True
@@ -197,7 +249,8 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
         return [f"{translations[code].gettext(LANGUAGES_TITLE)}: {names}"]
     if not is_payload:
         message = message.lstrip("/").strip() or "?"
-    slots = await rasa.slots(number) if state else {}
+    found = await turn.fallback.call(lambda: rasa.slots(number)) if state else {}
+    slots = found or {}
     session_lang = slots.get("language") if slots.get("language") in kb.codes else current
     choice = choose_language(
         explicit=explicit,
@@ -208,8 +261,14 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
         accepted=None,
     )
     catalog = translations[choice.lang]
-    raw = await rasa.send(number, message, {"language": choice.lang, "chosen": choice.chosen})
+    metadata = {"language": choice.lang, "chosen": choice.chosen}
+    raw = None if found is None else await turn.fallback.call(lambda: rasa.send(number, message, metadata))
+    if raw is None:  # the engine cannot answer: the knowledge base does, after saying so
+        notice = {"text": catalog.gettext(DEGRADED_NOTICE)}
+        raw = [notice, *turn.fallback.reply(message, lang=choice.lang, translations=catalog)]
     body, choices = compose(raw, kb=kb, lang=choice.lang, translations=catalog)
+    if redacted.found:
+        body = gsm_friendly(catalog.gettext(REDACTED_NOTICE)) + "\n\n" + body
     footer = (
         ""
         if state.get("seen")
@@ -235,16 +294,24 @@ async def _turn(turn: SmsTurn, channel: str, sender: str, message_id: str, text:
     if previous is not None:
         logger.info("sms.duplicate channel=%s", channel)
         return previous
+    # Over its limit, a number gets no reply at all (the limiter logs one line); STOP always counts.
+    if await turn.limiter.retry_after("sms", number) is not None and turn.keywords.action(text) != "stop":
+        return []
     started = time.monotonic()
     for expired in turn.store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
-        await turn.rasa.forget(expired)
+        await turn.fallback.call(functools.partial(turn.rasa.forget, expired))  # skipped while it is down
     replies = await answer(number, text, turn)
     turn.store.remember(delivery, replies)
     logger.info("sms.reply channel=%s n=%d ms=%d", channel, len(replies), (time.monotonic() - started) * 1000)
     return replies
 
 
-@router.post("/twilio", responses={403: {}, 503: {}})
+@router.post(
+    "/twilio",
+    response_class=Response,
+    responses=TWIML | {403: {}, 413: {}, 422: {}, 503: {}},
+    openapi_extra=TWILIO_REQUEST,
+)
 async def twilio(request: Request, turn: SmsTurnDep) -> Response:
     """Twilio's inbound-message webhook: a signed form post, answered with TwiML."""
     settings = turn.settings
@@ -256,14 +323,20 @@ async def twilio(request: Request, turn: SmsTurnDep) -> Response:
     signature = request.headers.get("x-twilio-signature", "")
     if not signature or not valid_twilio_signature(token, url, params, signature):
         raise HTTPException(403, "invalid signature")
-    fields = dict(params)
-    if not fields.get("From") or not fields.get("MessageSid"):
-        raise HTTPException(422, "From and MessageSid are required")
-    replies = await _turn(turn, "twilio", fields["From"], fields["MessageSid"], fields.get("Body", ""))
+    try:
+        message = TwilioSms.model_validate(dict(params))
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    replies = await _turn(turn, "twilio", message.from_, message.message_sid, message.body)
     return Response(twiml(replies), media_type="application/xml")
 
 
-@router.post("/inbound", response_model=SmsReplies, responses={403: {}, 503: {}})
+@router.post(
+    "/inbound",
+    response_model=SmsReplies,
+    responses={403: {}, 413: {}, 422: {}, 503: {}},
+    openapi_extra=INBOUND_REQUEST,
+)
 async def inbound(request: Request, turn: SmsTurnDep) -> SmsReplies:
     """Any gateway: JSON signed with X-Aclara-Timestamp and X-Aclara-Signature (README)."""
     settings = turn.settings
@@ -273,7 +346,11 @@ async def inbound(request: Request, turn: SmsTurnDep) -> SmsReplies:
     body = await request.body()
     timestamp = request.headers.get("x-aclara-timestamp", "")
     signature = request.headers.get("x-aclara-signature", "")
-    if not timestamp.isdigit() or not signature or not valid_body_signature(secret, timestamp, body, signature):
+    if (
+        not (timestamp.isascii() and timestamp.isdigit())
+        or not signature
+        or not valid_body_signature(secret, timestamp, body, signature)
+    ):
         raise HTTPException(403, "invalid signature")
     if abs(time.time() - int(timestamp)) > MAX_AGE_S:
         raise HTTPException(403, "stale timestamp")

@@ -107,7 +107,8 @@ def tracker_events(live_stack: Stack, session_id: str) -> list[dict[str, Any]]:
 def test_delete_forgets_the_session(gateway: httpx.Client, live_stack: Stack) -> None:
     first = ask(gateway, "What is an ITIN?", lang="es")
     session = first["session_id"]
-    assert [e["text"] for e in tracker_events(live_stack, session) if e["event"] == "user"] == ["What is an ITIN?"]
+    # Held, though without its text (bot/trackerstore.py stores no message text).
+    assert [e["text"] for e in tracker_events(live_stack, session) if e["event"] == "user"] == [None]
     assert gateway.delete(f"/api/v1/sessions/{session}").status_code == 204
     assert [e for e in tracker_events(live_stack, session) if e["event"] in ("user", "bot", "slot")] == []
     after = ask(gateway, "What is an ITIN?", session_id=session)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -9,6 +10,8 @@ from fastapi.testclient import TestClient
 from api.privacy import keyed_hash
 from knowledge import load_knowledge
 from tests.conftest import SECRET, FakeDetector, FakeRasa
+
+KB = load_knowledge()
 
 ANSWER = {
     "recipient_id": "x",
@@ -182,28 +185,107 @@ def test_chunked_body_over_limit_is_413(client: TestClient) -> None:
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [httpx.ConnectError("refused"), httpx.ReadTimeout("slow")],
-)
-def test_rasa_unreachable_or_slow_is_503_with_retry_after(
-    client: TestClient, rasa: FakeRasa, failure: Exception
+def rasa_fails(rasa: FakeRasa, how: str) -> None:
+    """Make the fake engine fail the way the real one does: down, slow, failing, or actions down."""
+    if how == "down":
+        rasa.fail = httpx.ConnectError("refused")
+    elif how == "slow":
+        rasa.fail = httpx.ReadTimeout("slow")
+    elif how == "500":
+        rasa.status = 500
+    else:  # the action server is down: Rasa's REST channel answers 200 with nothing
+        rasa.replies = []
+
+
+def degraded_notice(client: TestClient, lang: str) -> str:
+    return client.app.state.translations[lang].gettext("notice.degraded")  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.mark.parametrize("how", ["down", "slow", "500", "no reply"])
+def test_engine_unavailable_answers_from_the_knowledge_base_in_the_same_session(
+    client: TestClient, rasa: FakeRasa, how: str
 ) -> None:
-    rasa.fail = failure
-    response = client.post("/api/v1/chat", json={"message": "hi"})
+    session = "e" * 32
+    topic = KB.topic("for-me.itin")
+    assert topic is not None
+    rasa_fails(rasa, how)
+    response = client.post(
+        "/api/v1/chat", json={"message": topic.text["es"].examples[0], "session_id": session, "lang": "es"}
+    )
+    assert response.status_code == 200
+    reply = response.json()
+    assert reply["degraded"] is True and reply["session_id"] == session and reply["lang"] == "es"
+    [message] = reply["messages"]
+    assert message["topic"] == "for-me.itin"
+    assert message["text"] == topic.text["es"].long
+    assert [s["url"] for s in message["sources"]] == [s.url for s in topic.sources]
+    assert message["last_reviewed"] == topic.last_reviewed.isoformat()
+    assert message["last_reviewed_label"].startswith("Última revisión: ")
+    assert [b["payload"] for b in message["buttons"]] == [f"/{KB.topic(r).intent}" for r in topic.related[:3]]  # type: ignore[union-attr]
+    assert message["notice"] == degraded_notice(client, "es")
+
+
+def test_engine_unavailable_and_nothing_matches_is_unsure_with_the_menu(client: TestClient, rasa: FakeRasa) -> None:
+    rasa_fails(rasa, "down")
+    reply = client.post("/api/v1/chat", json={"message": "xyzzy qwerty plugh", "lang": "fr"}).json()
+    catalog = client.app.state.translations["fr"]  # type: ignore[attr-defined]
+    unsure, menu = reply["messages"]
+    assert reply["degraded"] is True
+    assert unsure["text"] == catalog.gettext("bot.unsure") and unsure["notice"] == degraded_notice(client, "fr")
+    assert menu["text"] == catalog.gettext("bot.menu")
+    assert menu["buttons"] == [
+        {"title": catalog.gettext(f"menu.{c}"), "payload": f"/menu_{c.replace('-', '_')}"}
+        for c in ("events", "for-me", "help", "about")
+    ] + [{"title": catalog.gettext("page.language"), "payload": "/language"}]
+
+
+def test_engine_unavailable_buttons_still_work(client: TestClient, rasa: FakeRasa) -> None:
+    rasa_fails(rasa, "down")
+    listed = client.post("/api/v1/chat", json={"message": "/menu_for_me"}).json()
+    [menu] = listed["messages"]
+    assert listed["degraded"] is True
+    assert [b["payload"] for b in menu["buttons"]] == [f"/{t.intent}" for t in KB.topics if t.category == "for-me"]
+    chosen = next(t for t in KB.topics if t.category == "for-me")
+    answer = client.post("/api/v1/chat", json={"message": f"/{chosen.intent}", "session_id": listed["session_id"]})
+    assert [m["topic"] for m in answer.json()["messages"]] == [chosen.id]
+    switched = client.post("/api/v1/chat", json={"message": "/language/vi"}).json()
+    assert switched["lang"] == "vi" and switched["messages"][0]["buttons"][-1]["payload"] == "/language"
+
+
+def test_engine_back_means_normal_replies_without_a_restart(
+    make_client: Callable[..., TestClient], rasa: FakeRasa
+) -> None:
+    client = make_client(engine_retry_s=0)  # every request tries the engine again
+    session = "f" * 32
+    rasa_fails(rasa, "down")
+    first = client.post("/api/v1/chat", json={"message": "What is an ITIN?", "session_id": session}).json()
+    assert first["degraded"] is True and first["messages"][0]["topic"] == "for-me.itin"
+    rasa.fail, rasa.replies = None, [ANSWER]
+    second = client.post("/api/v1/chat", json={"message": "cuantos", "session_id": session}).json()
+    assert second["degraded"] is False and second["session_id"] == session
+    assert [m["text"] for m in second["messages"]] == ["Unas 47,000 direcciones."]
+    assert second["messages"][0]["notice"] is None
+    assert rasa.sent()[-1]["sender"] == "web-" + keyed_hash(SECRET, "web:" + session)  # the same conversation
+
+
+def test_while_the_engine_is_known_down_requests_do_not_wait_for_it(
+    make_client: Callable[..., TestClient], rasa: FakeRasa
+) -> None:
+    client = make_client(engine_retry_s=3600)
+    rasa_fails(rasa, "slow")
+    assert client.post("/api/v1/chat", json={"message": "What is an ITIN?"}).json()["degraded"] is True
+    tried = len(rasa.requests)
+    rasa.fail = None  # back, but not tried again before the hour is up
+    again = client.post("/api/v1/chat", json={"message": "What is an ITIN?", "session_id": "g" * 32}).json()
+    assert again["degraded"] is True and len(rasa.requests) == tried
+
+
+def test_forgetting_a_session_while_the_engine_is_down_is_still_503(client: TestClient, rasa: FakeRasa) -> None:
+    rasa_fails(rasa, "down")
+    response = client.delete(f"/api/v1/sessions/{'h' * 32}")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert response.json() == {"detail": "engine unavailable"}
-
-
-def test_rasa_empty_reply_is_503(client: TestClient, rasa: FakeRasa) -> None:
-    rasa.replies = []
-    assert client.post("/api/v1/chat", json={"message": "hi"}).status_code == 503
-
-
-def test_rasa_server_error_is_503(client: TestClient, rasa: FakeRasa) -> None:
-    rasa.status = 500
-    assert client.post("/api/v1/chat", json={"message": "hi"}).status_code == 503
 
 
 def test_delete_session_replaces_events_with_none(client: TestClient, rasa: FakeRasa) -> None:
@@ -230,7 +312,7 @@ def test_logs_hold_no_message_text_session_or_ip(
     rasa.fail = httpx.ConnectError("refused")
     client.post("/api/v1/chat", json={"message": "second secret words", "session_id": session})
     logged = caplog.text
-    assert "chat.reply" in logged and "engine.unavailable" in logged
+    assert "chat.reply" in logged and "engine.degraded reason=engine unreachable" in logged
     for secret in ("555-123-4567", "second secret words", session, "testclient", "tok"):
         assert secret not in logged
 
@@ -269,3 +351,22 @@ def test_language_payload_switches_and_shows_the_menu(client: TestClient, rasa: 
     [sent] = rasa.sent()
     assert sent["message"] == "/menu"
     assert sent["metadata"] == {"language": "ar", "chosen": True}
+
+
+@pytest.mark.parametrize(("lang", "warning"), [("en", "do not share"), ("es", "no comparta")])
+def test_identifying_numbers_never_reach_rasa_and_the_person_is_told(
+    client: TestClient, rasa: FakeRasa, lang: str, warning: str
+) -> None:
+    message = "my SSN is 123-45-6789 and my phone (555) 123-4567, write to rosa@example.com"
+    reply = client.post("/api/v1/chat", json={"message": message, "lang": lang}).json()
+    [sent] = rasa.sent()
+    assert sent["message"] == "my SSN is [SSN] and my phone [PHONE], write to [EMAIL]"
+    assert not any(secret in r.content.decode() for r in rasa.requests for secret in ("6789", "4567", "rosa@"))
+    assert warning in reply["messages"][0]["text"]
+    assert reply["messages"][1]["text"] == "hello"  # the bot's own reply follows
+
+
+def test_a_message_without_identifying_numbers_gets_no_warning(client: TestClient, rasa: FakeRasa) -> None:
+    reply = client.post("/api/v1/chat", json={"message": "What is Form 8822-B, and call 877-777-4778?"}).json()
+    assert rasa.sent()[0]["message"] == "What is Form 8822-B, and call 877-777-4778?"
+    assert [m["text"] for m in reply["messages"]] == ["hello"]

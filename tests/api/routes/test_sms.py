@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable
 from xml.etree import ElementTree
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.privacy import keyed_hash
 from api.signatures import body_signature, twilio_signature
+from api.smstext import gsm_friendly
 from knowledge import load_knowledge
 from knowledge.sms import sms_segments
 from tests.conftest import SECRET, FakeRasa
@@ -113,6 +115,12 @@ def test_a_numbered_reply_selects_that_choice(sms: TestClient, rasa: FakeRasa) -
     [reply] = messages(twilio_post(sms, " 2 ", "SM2"))
     assert rasa.sent()[-1]["message"] == f"/{related.intent}"
     assert "Reply STOP" not in reply.split("\n\n")[-1] or reply.count("STOP") == 0
+    # A choice in Arabic-Indic digits selects too; a superscript digit is only text.
+    rasa.replies = [answer("for-me.itin")]
+    messages(twilio_post(sms, "٢", "SM3"))
+    assert rasa.sent()[-1]["message"] == f"/{KB.topic(related.related[1]).intent}"  # type: ignore[union-attr]
+    assert twilio_post(sms, "\u00b9", "SM4").status_code == 200
+    assert rasa.sent()[-1]["message"] == "\u00b9"
 
 
 def test_long_content_ends_with_more_and_more_sends_the_rest(sms: TestClient, rasa: FakeRasa) -> None:
@@ -126,6 +134,43 @@ def test_long_content_ends_with_more_and_more_sends_the_rest(sms: TestClient, ra
     shown = " ".join(page.split("\n\nReply MORE")[0].split("\n\nTo change language")[0] for page in pages)
     assert " ".join(shown.split()) == long_text  # nothing lost or repeated at the cuts
     assert len(rasa.sent()) == 1  # MORE is answered from what was kept, not by Rasa
+
+
+def whole_reply(client: TestClient, first: list[str], sid: str) -> str:
+    """The first reply and every MORE page after it, joined."""
+    pages = list(first)
+    while "Reply MORE" in pages[-1]:
+        assert len(pages) < 10
+        pages += messages(twilio_post(client, "MORE", f"{sid}-more{len(pages)}"))
+    return "\n".join(pages)
+
+
+def test_engine_down_answers_from_the_knowledge_base_and_says_so(sms: TestClient, rasa: FakeRasa) -> None:
+    rasa.fail = httpx.ConnectError("refused")
+    topic = KB.topic("for-me.itin")
+    assert topic is not None
+    notice = gsm_friendly(sms.app.state.translations["en"].gettext("notice.degraded"))  # type: ignore[attr-defined]
+    first = messages(twilio_post(sms, "What is an ITIN?", "SM1"))
+    assert first[0].startswith(notice)
+    whole = whole_reply(sms, first, "SM1")
+    assert topic.text["en"].short[:60] in whole and f"Sources: {topic.sources[0].publisher}" in whole
+    related = KB.topic(topic.related[0])
+    assert related is not None and f"1 {related.text['en'].title}" in whole
+    # A numbered choice works without the engine too: it selects that topic.
+    chosen = whole_reply(sms, messages(twilio_post(sms, "1", "SM2")), "SM2")
+    assert chosen.startswith(notice) and related.text["en"].short[:60] in chosen
+
+
+def test_engine_back_sms_replies_are_normal_again(make_client: Callable[..., TestClient], rasa: FakeRasa) -> None:
+    sms = make_client(twilio_auth_token=SecretStr(TOKEN), public_url=PUBLIC, engine_retry_s=0)
+    rasa.fail = httpx.ReadTimeout("slow")
+    [degraded] = messages(twilio_post(sms, "hello", "SM1"))
+    notice = gsm_friendly(sms.app.state.translations["en"].gettext("notice.degraded"))  # type: ignore[attr-defined]
+    assert degraded.startswith(notice)
+    rasa.fail, rasa.replies = None, [answer("for-me.itin")]
+    [normal] = messages(twilio_post(sms, "What is an ITIN?", "SM2"))
+    assert notice not in normal and normal.startswith(KB.topic("for-me.itin").text["en"].short[:60])  # type: ignore[union-attr]
+    assert rasa.sent()[-1]["message"] == "What is an ITIN?"
 
 
 def test_stop_then_silence_until_start(sms: TestClient, rasa: FakeRasa) -> None:
@@ -195,8 +240,8 @@ def test_generic_webhook_signed_json(sms: TestClient, rasa: FakeRasa) -> None:
 def test_generic_webhook_refuses_bad_signatures_and_replays(sms: TestClient, rasa: FakeRasa) -> None:
     payload = {"from": NUMBER, "text": "hi", "id": "m1"}
     assert inbound(sms, payload, secret="wrong").status_code == 403
-    assert inbound(sms, payload, timestamp=int(time.time()) - 301).status_code == 403
-    assert inbound(sms, payload, timestamp=int(time.time()) + 301).status_code == 403
+    assert inbound(sms, payload, timestamp=int(time.time()) - 305).status_code == 403
+    assert inbound(sms, payload, timestamp=int(time.time()) + 305).status_code == 403
     assert rasa.sent() == []
     assert inbound(sms, {"from": NUMBER, "id": "m2"}).status_code == 422
 
@@ -243,3 +288,17 @@ def test_a_source_link_is_added_only_when_it_fits(sms: TestClient, rasa: FakeRas
     while "Reply MORE" in pages[-1]:
         pages += messages(twilio_post(sms, "MORE", f"SM{len(pages) + 2}"))
     assert long.sources[0].url not in " ".join(pages) and "Sources:" in " ".join(pages)
+
+
+def test_identifying_numbers_never_reach_rasa_or_the_store_and_the_person_is_told(
+    sms: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.replies = [answer("for-me.itin")]
+    [reply] = messages(twilio_post(sms, "my ITIN is 912-70-1234, am I in danger?", "SM1"))
+    [sent] = rasa.sent()
+    assert sent["message"] == "my ITIN is [ITIN], am I in danger?"
+    assert "1234" not in json.dumps(sent)
+    assert reply.startswith("For your safety, please do not share")
+    store = sms.app.state.sms_store  # type: ignore[attr-defined]
+    dump = "\n".join(store._db.iterdump())
+    assert "912-70-1234" not in dump and "912701234" not in dump
