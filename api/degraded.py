@@ -23,7 +23,7 @@ from babel.support import Translations
 from api.i18n import N_
 from api.rasa import RasaUnavailable
 from knowledge import KnowledgeBase, category_intent
-from knowledge.answers import answer_payload, topic_buttons
+from knowledge.answers import LANGUAGES_PAYLOAD, MENU_PAYLOAD, answer_payload, topic_buttons
 from knowledge.retrieval import TopicRetriever
 
 __all__ = ["CATEGORY_TITLES", "DIALOGUE_REPLIES", "Breaker", "Fallback"]
@@ -31,8 +31,6 @@ __all__ = ["CATEGORY_TITLES", "DIALOGUE_REPLIES", "Breaker", "Fallback"]
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MENU_PAYLOAD = "/menu"
-LANGUAGES_PAYLOAD = "/language"
 MENU_TEXT = N_("bot.menu")
 UNSURE_TEXT = N_("bot.unsure")
 LANGUAGE_TITLE = N_("page.language")

@@ -7,6 +7,7 @@ from babel.support import Translations
 from api.i18n import N_
 from api.models import MAX_MESSAGE_CHARS
 from knowledge import KnowledgeBase
+from knowledge.answers import MENU_PAYLOAD
 
 __all__ = ["LABELS", "PRIVACY_TOPIC", "labels_for"]
 
@@ -49,6 +50,6 @@ def labels_for(kb: KnowledgeBase, translations: dict[str, Translations], code: s
     return labels | {
         "lang": code,
         "dir": language.dir if language else "ltr",
-        "menu_payload": "/menu",
-        "privacy_payload": f"/{privacy.intent}" if privacy else "/menu",
+        "menu_payload": MENU_PAYLOAD,
+        "privacy_payload": f"/{privacy.intent}" if privacy else MENU_PAYLOAD,
     }

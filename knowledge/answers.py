@@ -10,9 +10,13 @@ from typing import Any
 
 from knowledge._model import KnowledgeBase, Topic, category_intent
 
-__all__ = ["RELATED_BUTTONS", "answer_payload", "payload_for", "topic_buttons"]
+__all__ = ["LANGUAGES_PAYLOAD", "MENU_PAYLOAD", "RELATED_BUTTONS", "answer_payload", "payload_for", "topic_buttons"]
 
 RELATED_BUTTONS = 3
+MENU_PAYLOAD = "/menu"
+"""The payload that shows the main menu."""
+LANGUAGES_PAYLOAD = "/language"
+"""The menu's language button (bot/generate.py); the gateway answers it with one button per language."""
 
 
 def payload_for(topic: Topic) -> str:

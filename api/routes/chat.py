@@ -26,6 +26,7 @@ from api.models import Button, ChatReply, ChatRequest, Message
 from api.privacy import SESSION_ID_PATTERN, keyed_hash, new_session_id
 from api.redaction import redact
 from knowledge import KnowledgeBase
+from knowledge.answers import LANGUAGES_PAYLOAD, MENU_PAYLOAD
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 logger = logging.getLogger(__name__)
@@ -45,10 +46,8 @@ def normalize_payload(kb: KnowledgeBase, text: str) -> tuple[str, bool]:
     return (text.lstrip("/").strip() or "?"), False
 
 
-LANGUAGES_PAYLOAD = "/language"
-"""The menu's language button (bot/generate.py); answered here with one button per language,
-whose payload LANGUAGE_PREFIX + code switches to it."""
 LANGUAGE_PREFIX = "/language/"
+"""LANGUAGE_PREFIX + code: the payload of each button of the language menu, which switches to it."""
 LANGUAGES_TITLE = N_("page.language")
 STALE_NOTICE = N_("notice.stale")
 REDACTED_NOTICE = N_("notice.redacted")
@@ -56,7 +55,6 @@ REDACTED_NOTICE = N_("notice.redacted")
 DEGRADED_NOTICE = N_("notice.degraded")
 """Marks an answer found by the gateway's own search while the engine is unavailable."""
 LAST_REVIEWED = N_("page.last_reviewed")
-MENU_PAYLOAD = "/menu"
 
 
 def to_message(

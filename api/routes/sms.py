@@ -39,18 +39,12 @@ from api.privacy import keyed_hash
 from api.rasa import RasaClient
 from api.ratelimit import RateLimiter
 from api.redaction import redact
-from api.routes.chat import (
-    DEGRADED_NOTICE,
-    LANGUAGE_PREFIX,
-    LANGUAGES_PAYLOAD,
-    LANGUAGES_TITLE,
-    MENU_PAYLOAD,
-    REDACTED_NOTICE,
-)
+from api.routes.chat import DEGRADED_NOTICE, LANGUAGE_PREFIX, LANGUAGES_TITLE, REDACTED_NOTICE
 from api.signatures import valid_body_signature, valid_twilio_signature
 from api.smsstore import SmsStore
 from api.smstext import fits, gsm_friendly, paginate, plain_text, twiml
 from knowledge import KnowledgeBase
+from knowledge.answers import LANGUAGES_PAYLOAD, MENU_PAYLOAD
 
 router = APIRouter(prefix="/sms", tags=["sms"])
 logger = logging.getLogger(__name__)
