@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from tools import stack
@@ -74,3 +77,69 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         for process in reversed(processes.values()):
             stack.stop(process)
+
+
+@dataclass
+class OwnStack:
+    """A whole stack of one test module's own, for tests that stop, restart or kill its processes:
+    actions, Rasa (tracker store in root) and the gateway on free ports, with everything written under root."""
+
+    root: Path
+    gateway_settings: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, int] = field(
+        default_factory=lambda: {n: stack.free_port() for n in ("actions", "rasa", "gateway")}
+    )
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    started: float = field(default_factory=time.time)
+
+    @property
+    def engine(self) -> dict[str, str]:
+        return {"ACLARA_TRACKER_URL": f"sqlite:///{self.root / 'tracker.sqlite3'}"}
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def start(self) -> None:
+        """Start all three, logging to root/logs/<name>.log."""
+        (self.root / "logs").mkdir(exist_ok=True)
+        stack.start_all(
+            self.processes,
+            ports=self.ports,
+            model=ensure_model(),
+            token=self.token,
+            secret=self.secret,
+            logs=self.root / "logs",
+            gateway_settings=self.gateway_settings,
+            engine=self.engine,
+        )
+
+    def start_rasa(self) -> None:
+        """Start Rasa again (after a test stopped it), logging to root/logs/rasa-again.log."""
+        with (self.root / "logs" / "rasa-again.log").open("ab") as log:
+            self.processes["rasa"] = stack.start_rasa(
+                self.ports["rasa"],
+                model=ensure_model(),
+                token=self.token,
+                actions_port=self.ports["actions"],
+                settings=self.engine,
+                log=log,
+            )
+        stack.wait_ready("rasa", f"{self.url('rasa')}/status?token={self.token}", self.processes["rasa"])
+
+    def start_actions(self) -> None:
+        """Start the action server again, logging to root/logs/actions-again.log."""
+        with (self.root / "logs" / "actions-again.log").open("ab") as log:
+            self.processes["actions"] = stack.start_actions(self.ports["actions"], log)
+        stack.wait_ready("actions", f"{self.url('actions')}/health", self.processes["actions"])
+
+    def stop(self) -> None:
+        for process in reversed(self.processes.values()):
+            stack.stop(process)
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation as Rasa's HTTP API gives it."""
+        response = httpx.get(f"{self.url('rasa')}/conversations/{sender}/tracker", params={"token": self.token})
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]

@@ -4,11 +4,7 @@ session and language, and goes back to the engine's answers once it is back, wit
 
 from __future__ import annotations
 
-import secrets
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,8 +12,8 @@ import pytest
 
 from api.i18n import load_translations
 from knowledge import load_knowledge
+from tests.live import OwnStack
 from tools import stack
-from tools.train import ensure_model
 
 pytestmark = pytest.mark.integration
 KB = load_knowledge()
@@ -25,67 +21,20 @@ CATALOGS = load_translations(("en", "es"))
 MENU = ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about", "/language"]
 
 
-@dataclass
-class OwnStack:
-    """Actions, Rasa and the gateway on free ports, with their logs and tracker store under root."""
-
-    root: Path
-    ports: dict[str, int] = field(
-        default_factory=lambda: {n: stack.free_port() for n in ("actions", "rasa", "gateway")}
-    )
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-
-    @property
-    def engine(self) -> dict[str, str]:
-        return {"ACLARA_TRACKER_URL": f"sqlite:///{self.root / 'tracker.sqlite3'}"}
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
-
-    def start_rasa(self) -> None:
-        with (self.root / "logs" / "rasa-again.log").open("wb") as log:
-            self.processes["rasa"] = stack.start_rasa(
-                self.ports["rasa"],
-                model=ensure_model(),
-                token=self.token,
-                actions_port=self.ports["actions"],
-                settings=self.engine,
-                log=log,
-            )
-        stack.wait_ready("rasa", f"{self.url('rasa')}/status?token={self.token}", self.processes["rasa"])
-
-    def start_actions(self) -> None:
-        with (self.root / "logs" / "actions-again.log").open("wb") as log:
-            self.processes["actions"] = stack.start_actions(self.ports["actions"], log)
-        stack.wait_ready("actions", f"{self.url('actions')}/health", self.processes["actions"])
-
-
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
-    own = OwnStack(tmp_path_factory.mktemp("degraded-stack"))
-    (own.root / "logs").mkdir()
+    own = OwnStack(
+        tmp_path_factory.mktemp("degraded-stack"),
+        # Every request tries the engine again (the breaker's waiting is unit-tested), so that the
+        # first question after a restart must get the engine's answer.
+        gateway_settings={"API_ENGINE_RETRY_S": "0", "API_RATE_LIMIT_PER_MINUTE": "0"},
+    )
+    own.gateway_settings["API_SMS_DB"] = str(own.root / "sms.sqlite3")
     try:
-        stack.start_all(
-            own.processes,
-            ports=own.ports,
-            model=ensure_model(),
-            token=own.token,
-            secret=secrets.token_urlsafe(32),
-            logs=own.root / "logs",
-            # Every request tries the engine again (the breaker's waiting is unit-tested), so that the
-            # first question after a restart must get the engine's answer.
-            gateway_settings={
-                "API_ENGINE_RETRY_S": "0",
-                "API_RATE_LIMIT_PER_MINUTE": "0",
-                "API_SMS_DB": str(own.root / "sms.sqlite3"),
-            },
-            engine=own.engine,
-        )
+        own.start()
         yield own
     finally:
-        for process in reversed(own.processes.values()):
-            stack.stop(process)
+        own.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import redis
 from api.config import Settings
 from api.routes.chat import sender_for
 from api.signatures import body_signature, twilio_signature
+from tests.live import OwnStack
 from tests.redis_server import redis_server
 from tools import stack
 from tools.paths import VAR
@@ -93,72 +93,20 @@ def test_two_rasa_servers_share_one_conversation_through_redis(tmp_path: Path) -
                 stack.stop(process)
 
 
-@dataclass
-class OwnStack:
-    """A stack started by one test module, with everything it writes under root."""
-
-    root: Path
-    engine: dict[str, str]
-    sms: dict[str, str]
-    ports: dict[str, int] = field(
-        default_factory=lambda: {n: stack.free_port() for n in ("actions", "rasa", "gateway")}
-    )
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    started: float = field(default_factory=time.time)
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
-
-    def tracker(self, sender: str) -> dict[str, Any]:
-        response = httpx.get(f"{self.url('rasa')}/conversations/{sender}/tracker", params={"token": self.token})
-        assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
-
-    def restart_rasa(self) -> None:
-        stack.stop(self.processes["rasa"])
-        with (self.root / "logs" / "rasa-restarted.log").open("wb") as log:
-            self.processes["rasa"] = stack.start_rasa(
-                self.ports["rasa"],
-                model=ensure_model(),
-                token=self.token,
-                actions_port=self.ports["actions"],
-                settings=self.engine,
-                log=log,
-            )
-        stack.wait_ready("rasa", f"{self.url('rasa')}/status?token={self.token}", self.processes["rasa"])
-
-
 @pytest.fixture(scope="module")
 def sql_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
-    root = tmp_path_factory.mktemp("sql-stack")
-    (root / "logs").mkdir()
-    own = OwnStack(
-        root,
-        engine={"ACLARA_TRACKER_URL": f"sqlite:///{root / 'tracker.sqlite3'}"},
-        sms={
-            "API_TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-            "API_SMS_SECRET": secrets.token_urlsafe(32),
-            "API_PUBLIC_URL": PUBLIC_URL,
-            "API_SMS_DB": str(root / "sms.sqlite3"),
-        },
-    )
+    own = OwnStack(tmp_path_factory.mktemp("sql-stack"))
+    own.gateway_settings |= {
+        "API_TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+        "API_SMS_SECRET": secrets.token_urlsafe(32),
+        "API_PUBLIC_URL": PUBLIC_URL,
+        "API_SMS_DB": str(own.root / "sms.sqlite3"),
+    }
     try:
-        stack.start_all(
-            own.processes,
-            ports=own.ports,
-            model=ensure_model(),
-            token=own.token,
-            secret=own.secret,
-            logs=root / "logs",
-            gateway_settings=own.sms,
-            engine=own.engine,
-        )
+        own.start()
         yield own
     finally:
-        for process in reversed(own.processes.values()):
-            stack.stop(process)
+        own.stop()
 
 
 def test_a_conversation_survives_a_rasa_restart(sql_stack: OwnStack) -> None:
@@ -168,7 +116,8 @@ def test_a_conversation_survives_a_rasa_restart(sql_stack: OwnStack) -> None:
         before = sql_stack.tracker(sender)
         assert (first["lang"], before["slots"]["language"], before["slots"]["language_chosen"]) == ("es", "es", True)
 
-        sql_stack.restart_rasa()
+        stack.stop(sql_stack.processes["rasa"])
+        sql_stack.start_rasa()
 
         after = sql_stack.tracker(sender)
         assert after["slots"] == before["slots"] and after["events"] == before["events"]
@@ -190,13 +139,13 @@ def test_nothing_a_person_typed_is_in_any_file_the_stack_wrote(sql_stack: OwnSta
         for n, text in enumerate((SAID, SAID_AGAIN)):
             params = {"From": SMS_FROM, "To": "+15550000000", "Body": text, "MessageSid": f"SMprivacy{n}"}
             signature = twilio_signature(
-                sql_stack.sms["API_TWILIO_AUTH_TOKEN"], PUBLIC_URL + "/sms/twilio", params.items()
+                sql_stack.gateway_settings["API_TWILIO_AUTH_TOKEN"], PUBLIC_URL + "/sms/twilio", params.items()
             )
             sms = gateway.post("/sms/twilio", data=params, headers={"X-Twilio-Signature": signature})
             assert sms.status_code == 200, sms.text
         body = json.dumps({"from": SMS_FROM, "to": "+15550000000", "text": SAID, "id": "privacy-generic"}).encode()
         stamp = str(int(time.time()))
-        signature = body_signature(sql_stack.sms["API_SMS_SECRET"], stamp, body)
+        signature = body_signature(sql_stack.gateway_settings["API_SMS_SECRET"], stamp, body)
         headers = {"Content-Type": "application/json", "X-Aclara-Timestamp": stamp, "X-Aclara-Signature": signature}
         assert gateway.post("/sms/inbound", content=body, headers=headers).status_code == 200
 
