@@ -4,7 +4,9 @@ Rasa 3.6's WhitespaceTokenizer drops any token that fully matches its emoji rege
 regex spans U+24C2..U+1F251: every Han character and Hangul syllable. So "ITIN 是什么" became
 ["ITIN"]. This subclass uses a regex of real emoji blocks only, then splits runs of Han and
 Kana into single characters, so that word bigrams become the character bigrams that work well
-for unsegmented scripts.
+for unsegmented scripts. It also folds the spellings people mix when typing: Latin accents
+("cuánto" = "cuanto") and Arabic's hamza-carrying alefs, alef maqsura, teh marbuta, vowel marks
+and tatweel ("إقامة" = "اقامه"). Persian and Urdu letters (ی ک ہ ھ) are left as they are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _EMOJI = regex.compile(
 )
 _UNSEGMENTED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _LATIN_EXTRA = {"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
+_ARABIC_MARKS = regex.compile("[\u064B-\u065F\u0670\u0640]")  # harakat, superscript alef, tatweel
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 
 
 def fold_latin(text: Text) -> Text:
@@ -39,6 +43,11 @@ def fold_latin(text: Text) -> Text:
         base = unicodedata.normalize("NFD", char)[0]
         folded.append(base if base != char and "LATIN" in unicodedata.name(base, "") else char)
     return "".join(folded)
+
+
+def fold_arabic(text: Text) -> Text:
+    """Fold the Arabic letters and marks that people write interchangeably to one form each."""
+    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
 _PIECES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
@@ -58,11 +67,11 @@ class MultilingualTokenizer(WhitespaceTokenizer):
         self.emoji_pattern = _EMOJI
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        """Split on whitespace, fold Latin accents, and split Han/Kana runs into single characters."""
+        """Split on whitespace, fold Latin accents and Arabic spellings, split Han/Kana into characters."""
         tokens: List[Token] = []
         for token in super().tokenize(message, attribute):
             if not _UNSEGMENTED.search(token.text):
-                tokens.append(Token(fold_latin(token.text), token.start))
+                tokens.append(Token(fold_arabic(fold_latin(token.text)), token.start))
                 continue
             for piece in _PIECES.finditer(token.text):
                 tokens.append(Token(piece.group(), token.start + piece.start()))

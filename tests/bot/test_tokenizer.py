@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from components.tokenizer import MultilingualTokenizer, fold_latin
+from components.tokenizer import MultilingualTokenizer, fold_arabic, fold_latin
 
 
 def tokens(text: str) -> list[str]:
@@ -20,6 +20,7 @@ def tokens(text: str) -> list[str]:
         ("¿Qué es un ITIN?", ["Que", "es", "un", "ITIN"]),
         ("Tôi cần giúp đỡ", ["Toi", "can", "giup", "do"]),
         ("ما هو ITIN", ["ما", "هو", "ITIN"]),
+        ("هل أعطت مصلحة الضرائب عنواني؟", ["هل", "اعطت", "مصلحه", "الضرائب", "عنواني"]),
     ],
 )
 def test_keeps_every_script(text: str, expected: list[str]) -> None:
@@ -50,3 +51,19 @@ def test_real_emoji_are_dropped() -> None:
 def test_fold_latin_drops_only_latin_accents(text: str, expected: str) -> None:
     assert fold_latin(text) == expected
     assert len(fold_latin(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("إقامة", "اقامه"),
+        ("أين آخر عنوان؟", "اين اخر عنوان؟"),
+        ("مَرْحَبًا", "مرحبا"),
+        ("عــنوان مستشفى", "عنوان مستشفي"),
+        ("ٱلضرائب", "الضرائب"),
+        ("مالیات کی رپورٹ ہے", "مالیات کی رپورٹ ہے"),  # Persian and Urdu letters stay
+        ("ITIN, Año, 是", "ITIN, Año, 是"),
+    ],
+)
+def test_fold_arabic_folds_spelling_variants_only(text: str, expected: str) -> None:
+    assert fold_arabic(text) == expected
