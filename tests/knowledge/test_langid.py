@@ -51,3 +51,16 @@ def test_trained_only_on_what_it_is_given() -> None:
     assert toy.detect("aaa aaaa") == ("aa", pytest.approx(1.0))
     assert toy.detect("bbbbbb")[0] == "bb"  # type: ignore[index]
     assert toy.detect("zzzz") is None
+
+
+def test_a_language_typed_in_latin_letters_has_its_own_class() -> None:
+    """Urdu written mostly in its own script: its few Roman Urdu examples, mixed into that class,
+    lost to a language written only in Latin letters."""
+    urdu = ["آپ کیا کر رہے ہیں"] * 60 + [f"aap kya kar rahe ho {i}" for i in range(20)]
+    tagalog = [f"ano ang ginagawa mo ko ka {i}" for i in range(80)]
+    detector = NgramLanguageDetector({"ur": urdu, "tl": tagalog})
+    assert detector.codes == ("ur", "tl")
+    assert detector.detect("kya kar rahe ho")[0] == "ur"  # type: ignore[index]
+    assert detector.detect("آپ کیا")[0] == "ur"  # type: ignore[index]
+    assert detector.detect("ano ang ginagawa")[0] == "tl"  # type: ignore[index]
+    assert sum(detector.scores("kya ano").values()) == pytest.approx(1.0)
