@@ -51,18 +51,19 @@ def _is_latin(text: str) -> bool:
     return sum("LATIN" in unicodedata.name(ch, "") for ch in letters) * 2 > len(letters)
 
 
-def _by_script(samples: dict[str, Iterable[str]]) -> dict[tuple[str, bool], list[str]]:
-    """Each language's texts as one class, or two when it is written mostly in another script and
-    has enough texts in Latin letters: (code, latin) -> texts."""
-    classes: dict[tuple[str, bool], list[str]] = {}
+def _by_script(samples: dict[str, Iterable[str]]) -> list[tuple[str, list[str]]]:
+    """(code, texts) per class: each language's texts as one class, or two when it is written mostly
+    in another script and has enough texts in Latin letters."""
+    classes: list[tuple[str, list[str]]] = []
     for code, texts in samples.items():
-        texts = list(texts)
-        latin = [t for t in texts if _is_latin(t)]
-        if len(latin) * 2 < len(texts) and len(latin) >= MIN_LATIN_SAMPLES:
-            classes[(code, False)] = [t for t in texts if not _is_latin(t)]
-            classes[(code, True)] = latin
+        native: list[str] = []
+        latin: list[str] = []
+        for text in texts:
+            (latin if _is_latin(text) else native).append(text)
+        if len(latin) < len(native) and len(latin) >= MIN_LATIN_SAMPLES:
+            classes += [(code, native), (code, latin)]
         else:
-            classes[(code, False)] = texts
+            classes.append((code, native + latin))
     return classes
 
 
@@ -78,28 +79,30 @@ class NgramLanguageDetector:
     """detect(text) -> (code, probability) or None, over the languages it was trained on."""
 
     def __init__(self, samples: dict[str, Iterable[str]]) -> None:
-        counts = {
-            key: collections.Counter(g for t in texts for g in _grams(t)) for key, texts in _by_script(samples).items()
-        }
+        classes = _by_script(samples)
+        counts = [collections.Counter(g for t in texts for g in _grams(t)) for _, texts in classes]
         overall = collections.Counter[str]()
-        for counter in counts.values():
+        for counter in counts:
             overall.update(counter)
-        self.codes = tuple(dict.fromkeys(code for code, _ in counts))
-        self._classes = tuple(counts)
+        self._columns = tuple(code for code, _ in classes)
+        """The language of each class, in column order."""
+        self.codes = tuple(dict.fromkeys(self._columns))
         self._index = {g: i for i, g in enumerate(sorted(g for g, n in overall.items() if n >= MIN_COUNT))}
         size = len(self._index) + 1
-        width = len(self._classes)
+        width = len(self._columns)
         denominators = [
-            math.log(sum(n for g, n in counts[key].items() if g in self._index) + SMOOTHING * size)
-            for key in self._classes
+            math.log(sum(n for g, n in counter.items() if g in self._index) + SMOOTHING * size) for counter in counts
         ]
         unseen = [math.log(SMOOTHING) - denominator for denominator in denominators]
         self._log_p = array.array("f", unseen * len(self._index))  # then the n-grams each class has seen
-        for column, key in enumerate(self._classes):
-            for gram, count in counts[key].items():
+        for column, counter in enumerate(counts):
+            for gram, count in counter.items():
                 row = self._index.get(gram)
                 if row is not None:
                     self._log_p[row * width + column] = math.log(count + SMOOTHING) - denominators[column]
+        classes_of = collections.Counter(self._columns)
+        self._log_share = tuple(-math.log(classes_of[code]) for code in self._columns)
+        """A language's prior mass is shared equally by its classes."""
 
     @classmethod
     def from_knowledge(cls, kb: KnowledgeBase) -> NgramLanguageDetector:
@@ -118,14 +121,13 @@ class NgramLanguageDetector:
         the conversation is already in, gets PRIOR of the prior mass, so that a message that says little
         ("ok", "IRS", "W-7") stays in it while a real sentence in another language still wins."""
         languages = len(self.codes)
-        shares = collections.Counter(code for code, _ in self._classes)
         totals = []
-        for code, _ in self._classes:
+        for code, share in zip(self._columns, self._log_share, strict=True):
             mass = 1 / languages
             if prior in self.codes:
                 mass = PRIOR if code == prior else (1 - PRIOR) / (languages - 1)
-            totals.append(math.log(mass / shares[code]))  # a language's mass, shared by its classes
-        width = len(self._classes)
+            totals.append(math.log(mass) + share)
+        width = len(self._columns)
         seen = False
         for gram in _grams(text):
             row = self._index.get(gram)
@@ -140,7 +142,7 @@ class NgramLanguageDetector:
         weights = [math.exp(t - best) for t in totals]
         norm = sum(weights)
         posterior = dict.fromkeys(self.codes, 0.0)
-        for (code, _), weight in zip(self._classes, weights, strict=True):
+        for code, weight in zip(self._columns, weights, strict=True):
             posterior[code] += weight / norm
         return posterior
 
