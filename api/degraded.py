@@ -2,7 +2,7 @@
 
 The engine (Rasa and its action server) may be down, slow or not yet ready. The chat and SMS routes
 ask it through `Fallback.call()`, which gives None instead of raising RasaUnavailable, and then
-answer with `Fallback.reply()`: messages shaped like Rasa's REST output, holding the same answer
+answer with `Fallback.answer()`: messages shaped like Rasa's REST output, holding the same answer
 payload the action server sends (knowledge.answers), for the topic that knowledge.retrieval finds
 among the example questions in the reply's language. Both routes render them as usual.
 
@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from babel.support import Translations
 
 from api.i18n import N_
@@ -115,6 +117,11 @@ class Fallback:
         if down is not None:
             logger.warning("engine.recovered down_s=%d", down)
         return result
+
+    async def answer(self, text: str, *, lang: str, translations: Translations) -> list[dict[str, Any]]:
+        """reply() in a worker thread: a language's search index is built on its first search (up to
+        0.6 s of CPU), which must not hold up every other request on the event loop."""
+        return await anyio.to_thread.run_sync(partial(self.reply, text, lang=lang, translations=translations))
 
     def reply(self, text: str, *, lang: str, translations: Translations) -> list[dict[str, Any]]:
         """Messages shaped like Rasa's REST output answering `text` (a button payload or a question)

@@ -136,7 +136,7 @@ async def chat(
     raw = None if found is None else await fallback.call(lambda: rasa.send(sender, text, metadata))
     degraded = raw is None
     if raw is None:
-        raw = fallback.reply(text, lang=choice.lang, translations=catalog)
+        raw = await fallback.answer(text, lang=choice.lang, translations=catalog)
     today = dt.date.today()
     language = kb.language(choice.lang)
     months = language.months if language else ()

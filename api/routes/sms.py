@@ -259,7 +259,7 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
     raw = None if found is None else await turn.fallback.call(lambda: rasa.send(number, message, metadata))
     if raw is None:  # the engine cannot answer: the knowledge base does, after saying so
         notice = {"text": catalog.gettext(DEGRADED_NOTICE)}
-        raw = [notice, *turn.fallback.reply(message, lang=choice.lang, translations=catalog)]
+        raw = [notice, *await turn.fallback.answer(message, lang=choice.lang, translations=catalog)]
     body, choices = compose(raw, kb=kb, lang=choice.lang, translations=catalog)
     if redacted.found:
         body = gsm_friendly(catalog.gettext(REDACTED_NOTICE)) + "\n\n" + body

@@ -121,3 +121,32 @@ def test_the_menu_payload_gets_the_menu(knowledge: KnowledgeBase, catalogs: dict
     payloads = [b["payload"] for b in menu["buttons"]]
     assert payloads == ["/menu_events", "/menu_for_me", "/menu_help", "/menu_about", "/language"]
     assert menu["buttons"][0]["title"] == catalogs["ar"].gettext("menu.events")
+
+
+def test_the_first_search_in_a_language_does_not_hold_up_the_event_loop(
+    knowledge: KnowledgeBase, catalogs: dict[str, Translations]
+) -> None:
+    fallback = make_fallback(knowledge)
+    topic = knowledge.topic("help.free-help")
+    assert topic is not None
+    question = topic.text["ar"].examples[0]
+
+    async def run() -> tuple[list[dict[str, object]], int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.001)
+
+        ticker = asyncio.create_task(tick())
+        await asyncio.sleep(0)
+        before = ticks
+        reply = await fallback.answer(question, lang="ar", translations=catalogs["ar"])  # builds the ar index
+        ticker.cancel()
+        return reply, ticks - before
+
+    reply, ticks = asyncio.run(run())
+    assert reply == [{"custom": answer_payload(knowledge, topic, "ar")}]
+    assert ticks >= 5  # the Arabic index takes 0.1 s or more to build; other tasks ran meanwhile
