@@ -62,9 +62,15 @@ def main() -> int:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs = tempfile.TemporaryDirectory()
     try:
-        ready = stack.start_all(processes, ports=ports, model=model, token=token,
-                                secret=secrets.token_urlsafe(32), logs=Path(logs.name),
-                                gateway_settings={"API_RATE_LIMIT_PER_MINUTE": "0"})  # one client, many requests
+        ready = stack.start_all(
+            processes,
+            ports=ports,
+            model=model,
+            token=token,
+            secret=secrets.token_urlsafe(32),
+            logs=Path(logs.name),
+            gateway_settings={"API_RATE_LIMIT_PER_MINUTE": "0"},
+        )  # one client, many requests
         for name, seconds in ready.items():
             print(f"{name:<8} ready after {seconds:5.1f} s")
         latencies = []
@@ -75,8 +81,10 @@ def main() -> int:
                 latencies.append((time.perf_counter() - t0) * 1000)
                 response.raise_for_status()
         cuts = statistics.quantiles(latencies, n=100)
-        print(f"chat latency over {len(latencies)} sequential requests: p50 {cuts[49]:.0f} ms, "
-              f"p95 {cuts[94]:.0f} ms, p99 {cuts[98]:.0f} ms")
+        print(
+            f"chat latency over {len(latencies)} sequential requests: p50 {cuts[49]:.0f} ms, "
+            f"p95 {cuts[94]:.0f} ms, p99 {cuts[98]:.0f} ms"
+        )
         for name, process in processes.items():
             print(f"{name:<8} RSS {rss_mb(process.pid):7.0f} MB")
     finally:

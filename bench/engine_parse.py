@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 
 async def parse_all(model: str, path: str) -> list[dict]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
-    with open(path, encoding="utf-8") as handle:
-        examples = json.load(handle)
+    examples = json.loads(Path(path).read_text(encoding="utf-8"))
     results = []
     for example in examples:
         parsed = await agent.parse_message(example["text"])

@@ -22,10 +22,14 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data" / "langid"
-TARGETS = "en es zh-Hans zh-Hant vi ko tl ht ar pt ru fr fa pl ja gu pa km ur bn it".split()
+TARGETS = "en es zh-Hans zh-Hant vi ko tl ht ar pt ru fr fa pl ja gu pa km ur bn it".split()  # noqa: SIM905
 # Frequent characters that differ between the scripts (same position = same word).
-_HANS = set("们这个国税务门说请问吗么时会为过还对关资讯号码帮际联让给没样该办发现应间题谢证护报钱银账专网电话从处东纪录简检举后")
-_HANT = set("們這個國稅務門說請問嗎麼時會為過還對關資訊號碼幫際聯讓給沒樣該辦發現應間題謝證護報錢銀帳專網電話從處東紀錄簡檢舉裡後")
+_HANS = set(
+    "们这个国税务门说请问吗么时会为过还对关资讯号码帮际联让给没样该办发现应间题谢证护报钱银账专网电话从处东纪录简检举后"
+)
+_HANT = set(
+    "們這個國稅務門說請問嗎麼時會為過還對關資訊號碼幫際聯讓給沒樣該辦發現應間題謝證護報錢銀帳專網電話從處東紀錄簡檢舉裡後"
+)
 _HANT -= _HANS  # characters written alike in both scripts tell nothing
 
 Detector = Callable[[str], tuple[str, float] | None]

@@ -28,7 +28,6 @@ from knowledge import load_knowledge
 from tools.paths import BOT, ENGINE_BIN, ROOT
 from tools.train import engine_env, generate, rasa_train
 
-
 CORE_TOPIC_EXAMPLES = 40
 CORE_DIALOGUE_EXAMPLES = 30
 """The first 40 examples of a topic (30 of a dialogue intent) in each language are its core set,
@@ -72,8 +71,10 @@ def add_noisy_copies(copies: int, seed: int = 7) -> int:
                     if len(chars) > 3:
                         del chars[rng.randrange(len(chars))]
                     scaled[block["intent"]].append("".join(chars) + rng.choice(["", " ?", " pls", "!!", " 🙏"]))
-    document = {"version": "3.1", "nlu": [{"intent": i, "examples": "".join(f"- {e}\n" for e in set(v))}
-                                          for i, v in scaled.items()]}
+    document = {
+        "version": "3.1",
+        "nlu": [{"intent": i, "examples": "".join(f"- {e}\n" for e in set(v))} for i, v in scaled.items()],
+    }
     (BOT / "data" / "generated" / "nlu-scale.yml").write_text(yaml.safe_dump(document, allow_unicode=True))
     return sum(len(set(v)) for v in scaled.values())
 
@@ -91,9 +92,17 @@ def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
         examples = held_out_examples(test_file)
         (Path(tmp) / "examples.json").write_text(json.dumps(examples, ensure_ascii=False))
         subprocess.run(
-            [str(ENGINE_BIN / "python"), str(ROOT / "bench" / "engine_parse.py"), str(model),
-             str(Path(tmp) / "examples.json"), str(Path(tmp) / "predictions.json")],
-            cwd=BOT, env=engine_env(), check=True, capture_output=True,
+            [
+                str(ENGINE_BIN / "python"),
+                str(ROOT / "bench" / "engine_parse.py"),
+                str(model),
+                str(Path(tmp) / "examples.json"),
+                str(Path(tmp) / "predictions.json"),
+            ],
+            cwd=BOT,
+            env=engine_env(),
+            check=True,
+            capture_output=True,
         )
         predictions = json.loads((Path(tmp) / "predictions.json").read_text(encoding="utf-8"))
         return {
@@ -110,8 +119,10 @@ def report(result: dict[str, object], *, errors: bool = False) -> dict[str, dict
     """Print accuracy per language and per topic, and the worst confusions; return the accuracy
     per language on its core held-out examples and on all of them (a fallback counts as an error)."""
     predictions: list[dict[str, object]] = result["predictions"]  # type: ignore[assignment]
-    print(f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
-          f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples")
+    print(
+        f"\n== {result['config']}: trained in {result['train_s']} s, model {result['model_mb']} MB, "
+        f"peak RSS of any child so far {result['peak_rss_mb_max_so_far']} MB, {result['extra_examples']} extra examples"
+    )
     by_lang: dict[str, list[bool]] = collections.defaultdict(list)
     by_lang_top: dict[str, list[bool]] = collections.defaultdict(list)
     by_lang_core: dict[str, list[bool]] = collections.defaultdict(list)
@@ -130,12 +141,16 @@ def report(result: dict[str, object], *, errors: bool = False) -> dict[str, dict
     print(f"{'language':<10}{'core n':>7}{'core top-1':>12}{'all n':>7}{'all top-1':>11}{'all, no fallback':>18}")
     for lang in sorted(by_lang):
         n, core = len(by_lang[lang]), by_lang_core[lang]
-        print(f"{lang:<10}{len(core):>7}{sum(core) / len(core):>12.1%}{n:>7}{sum(by_lang[lang]) / n:>11.1%}"
-              f"{sum(by_lang_top[lang]) / n:>18.1%}")
+        print(
+            f"{lang:<10}{len(core):>7}{sum(core) / len(core):>12.1%}{n:>7}{sum(by_lang[lang]) / n:>11.1%}"
+            f"{sum(by_lang_top[lang]) / n:>18.1%}"
+        )
     total = [ok for oks in by_lang.values() for ok in oks]
     core_total = [ok for oks in by_lang_core.values() for ok in oks]
-    print(f"{'all':<10}{len(core_total):>7}{sum(core_total) / len(core_total):>12.1%}{len(total):>7}"
-          f"{sum(total) / len(total):>11.1%}")
+    print(
+        f"{'all':<10}{len(core_total):>7}{sum(core_total) / len(core_total):>12.1%}{len(total):>7}"
+        f"{sum(total) / len(total):>11.1%}"
+    )
     languages = sorted(by_lang)
     print("\nper intent (held-out examples right / held out, per language):")
     print(f"  {'intent':<36}" + "".join(f"{lang:>10}" for lang in languages))
@@ -167,17 +182,22 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=0, help="noisy copies of each training example")
     parser.add_argument("--errors", action="store_true", help="list every misclassified held-out example")
     parser.add_argument("--min-accuracy", type=float, help="exit 1 if any language's core is below this share")
-    parser.add_argument("--min-accuracy-all", type=float,
-                        help="exit 1 if any language is below this share on all its held-out examples")
+    parser.add_argument(
+        "--min-accuracy-all", type=float, help="exit 1 if any language is below this share on all its held-out examples"
+    )
     args = parser.parse_args()
     failed = []
     try:
         for config in args.config:
             accuracy = report(evaluate(config.resolve(), args.holdout, args.scale), errors=args.errors)
             floors = {"core": args.min_accuracy, "all": args.min_accuracy_all}
-            failed += [f"{config.name} {lang} {subset} {share:.1%} < {floors[subset]:.0%}"
-                       for subset, shares in accuracy.items() if floors[subset] is not None
-                       for lang, share in shares.items() if share < floors[subset]]
+            failed += [
+                f"{config.name} {lang} {subset} {share:.1%} < {floors[subset]:.0%}"
+                for subset, shares in accuracy.items()
+                if floors[subset] is not None
+                for lang, share in shares.items()
+                if share < floors[subset]
+            ]
     finally:
         generate()
     if failed:

@@ -68,9 +68,7 @@ def check_figures(path: Path, topics: list[Topic], known_ids: set[str], problems
             for item in required.get(topic.id, []):
                 item = str(item)
                 present = (
-                    normalize_number(item) in numbers_in(text.long)
-                    if _NUMBER.fullmatch(item)
-                    else item in text.long
+                    normalize_number(item) in numbers_in(text.long) if _NUMBER.fullmatch(item) else item in text.long
                 )
                 if not present:
                     problems.append(Problem(file, f"text.{code}.long", f"must state {item} (see {name})"))

@@ -272,7 +272,7 @@ def _read_sources(name: str, raw: Any, problems: list[Problem]) -> list[Source]:
         for key in missing:
             problems.append(Problem(name, f"{where}.{key}", "missing"))
         url = str(item.get("url", ""))
-        if url and not (url.startswith(("https://", "http://")) or url.startswith("/")):
+        if url and not (url.startswith(("https://", "http://", "/"))):
             problems.append(Problem(name, f"{where}.url", "must be an http(s) URL or a path on this site"))
         published = _date(name, f"{where}.published", item.get("published"), problems)
         if not missing and published:

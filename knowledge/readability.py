@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Readability", "readability", "SUPPORTED"]
+__all__ = ["SUPPORTED", "Readability", "readability"]
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+|\b[\w.-]+\.(?:gov|org|com)(?:/\S*)?")
@@ -58,9 +58,8 @@ def _syllables_es(word: str) -> int:
     count = 0
     previous = ""
     for char in word.lower():
-        if char in _ES_VOWEL:
-            if previous not in _ES_VOWEL or (previous in _ES_STRONG and char in _ES_STRONG):
-                count += 1
+        if char in _ES_VOWEL and (previous not in _ES_VOWEL or (previous in _ES_STRONG and char in _ES_STRONG)):
+            count += 1
         previous = char
     return max(count, 1)
 

@@ -65,7 +65,9 @@ def rasa_train(config: Path, out: Path, name: str, *, nlu_only: bool = False) ->
     log = BOT / "results" / "train.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as handle:
-        result = subprocess.run(command, cwd=BOT, env=engine_env(), stdout=handle, stderr=subprocess.STDOUT)
+        result = subprocess.run(
+            command, cwd=BOT, env=engine_env(), stdout=handle, stderr=subprocess.STDOUT, check=False
+        )
     if result.returncode != 0:
         raise SystemExit(f"rasa train failed (exit {result.returncode}); see {log.relative_to(ROOT)}")
     return out / f"{name}.tar.gz"

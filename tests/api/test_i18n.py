@@ -33,9 +33,14 @@ def test_negotiate(header: str, expected: str | None) -> None:
 
 
 def choose(**kwargs: object) -> Choice:
-    base: dict[str, object] = dict(
-        explicit=None, session_lang=None, session_chosen=False, detected=None, threshold=0.8, accepted=None
-    )
+    base: dict[str, object] = {
+        "explicit": None,
+        "session_lang": None,
+        "session_chosen": False,
+        "detected": None,
+        "threshold": 0.8,
+        "accepted": None,
+    }
     return choose_language(**(base | kwargs))  # type: ignore[arg-type]
 
 
@@ -58,7 +63,6 @@ def test_format_day_per_locale() -> None:
     day = dt.date(2026, 6, 9)
     assert format_day(day, "en") == "June 9, 2026"
     assert format_day(day, "es") == "9 de junio de 2026"
-
 
 
 @pytest.mark.parametrize("code", KB.codes)

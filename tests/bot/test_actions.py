@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.answer import ActionAnswerTopic
 from actions.content import knowledge_base
 from actions.language import ActionSetLanguage
 from actions.menu import ActionShowMenu
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 
 def tracker(intent: str = "greet", metadata: dict[str, Any] | None = None, **slots: Any) -> Tracker:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
-
 from components.tokenizer import MultilingualTokenizer, fold_arabic, fold_latin
+from rasa.shared.nlu.training_data.message import Message
 
 
 def tokens(text: str) -> list[str]:

@@ -66,7 +66,11 @@ def test_out_of_scope_gets_null_topic_and_the_menu(gateway: httpx.Client, messag
 def test_category_button_lists_its_topics_and_a_topic_button_answers(gateway: httpx.Client) -> None:
     first = ask(gateway, "menu", lang="es")
     assert [b["title"] for b in first["messages"][-1]["buttons"]] == [
-        "Qué pasó", "Qué significa para mí", "Ayuda gratuita", "Sobre este servicio", "Idioma",
+        "Qué pasó",
+        "Qué significa para mí",
+        "Ayuda gratuita",
+        "Sobre este servicio",
+        "Idioma",
     ]
     for_me = next(b for b in first["messages"][-1]["buttons"] if b["payload"] == "/menu_for_me")
     listed = ask(gateway, for_me["payload"], session_id=first["session_id"])

@@ -74,7 +74,9 @@ def test_malformed_dates(kb_dir: Path) -> None:
 def test_duplicate_id(kb_dir: Path) -> None:
     shutil.copy(kb_dir / "data" / "about.service.yml", kb_dir / "data" / "about.service-copy.yml")
     found = messages(kb_dir)
-    assert "data/about.service.yml: id: error: duplicate id 'about.service', also in data/about.service-copy.yml" in found
+    assert (
+        "data/about.service.yml: id: error: duplicate id 'about.service', also in data/about.service-copy.yml" in found
+    )
     assert "data/about.service-copy.yml: id: error: must match the file name 'about.service-copy'" in found
 
 

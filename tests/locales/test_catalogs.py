@@ -26,10 +26,28 @@ def catalog(code: str):  # type: ignore[no-untyped-def]
 def test_template_matches_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "locales/babel.cfg", "-k", "N_",
-         "--no-default-keywords", "--omit-header", "--sort-output", "--no-location",
-         "--ignore-dirs", ".* _* tests", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "locales/babel.cfg",
+            "-k",
+            "N_",
+            "--no-default-keywords",
+            "--omit-header",
+            "--sort-output",
+            "--no-location",
+            "--ignore-dirs",
+            ".* _* tests",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with fresh.open("rb") as new, (LOCALES / "messages.pot").open("rb") as committed:
         assert {m.id for m in read_po(new)} == {m.id for m in read_po(committed)}, "run the extract command in README"
@@ -50,7 +68,9 @@ def test_placeholders_match_english(code: str) -> None:
     english = {m.id: m.string for m in catalog("en") if m.id}
     for message in catalog(code):
         if message.id:
-            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(english[message.id])), message.id
+            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(english[message.id])), (
+                message.id
+            )
 
 
 @pytest.mark.parametrize("code", CODES)

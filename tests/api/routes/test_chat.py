@@ -48,7 +48,10 @@ def test_answer_payload_becomes_message_with_sources(client: TestClient, rasa: F
     [message] = reply["messages"]
     assert message["topic"] == "events.how-many"
     assert message["sources"][0] == {
-        "title": "T", "publisher": "P", "url": "https://example.org/a", "published": "2026-02-12",
+        "title": "T",
+        "publisher": "P",
+        "url": "https://example.org/a",
+        "published": "2026-02-12",
         "published_label": "12 de febrero de 2026",
     }
     assert message["last_reviewed"] == "2026-11-28"
