@@ -82,9 +82,9 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on every example with an intent and text; dense features, if any, skip TF-IDF."""
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        if examples and examples[0].get_dense_features(attribute=TEXT)[1] is not None:
-            counts = examples[0].get_sparse_features(attribute=TEXT)[1]
+        first = next((e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)), None)
+        if first is not None and first.get_dense_features(attribute=TEXT)[1] is not None:
+            counts = first.get_sparse_features(attribute=TEXT)[1]
             self.clf = self._pipeline(counts.features.shape[1] if counts else 0)
         return super().train(training_data)
 

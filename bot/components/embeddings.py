@@ -74,9 +74,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def embed(self, texts: List[Text]) -> np.ndarray:
         """The scaled vectors of `texts`, one row each, embedded as queries ("query: " prefix)."""
         size = int(self._config["batch_size"])
-        rows = [
-            self._encoder.query(texts[i : i + size]).reshape(-1, self._encoder.dim) for i in range(0, len(texts), size)
-        ]
+        rows = [self._encoder.query(texts[i : i + size]) for i in range(0, len(texts), size)]  # a list: 2-D
         vectors = np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
         return vectors * float(self._config["scale"])
 

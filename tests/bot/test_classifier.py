@@ -20,7 +20,12 @@ EXAMPLES = {
 }
 
 
-def featurize(storage: LocalModelStorage, messages: list[Message], data: TrainingData | None = None) -> None:
+def featurize(
+    storage: LocalModelStorage,
+    messages: list[Message],
+    data: TrainingData | None = None,
+    embeddings: SentenceEmbeddingFeaturizer | None = None,
+) -> None:
     tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
     for message in messages:
         tokenizer.process([message])
@@ -32,19 +37,28 @@ def featurize(storage: LocalModelStorage, messages: list[Message], data: Trainin
         if data is not None:
             featurizer.train(data)
         featurizer.process(messages)
+    if embeddings is not None:
+        embeddings.process(messages)
+
+
+def train_and_load(
+    storage: LocalModelStorage, config: dict[str, object], embeddings: SentenceEmbeddingFeaturizer | None = None
+) -> tuple[TfidfLogisticRegressionClassifier, list[Message], TrainingData]:
+    """A classifier trained on EXAMPLES, persisted and loaded again, with the featurized examples."""
+    context = ExecutionContext(GraphSchema({}), "test")
+    messages = [Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]
+    data = TrainingData(messages)
+    featurize(storage, messages, data, embeddings)
+    resource = Resource("classifier")
+    TfidfLogisticRegressionClassifier.create(config, storage, resource, context).train(data)
+    return TfidfLogisticRegressionClassifier.load(config, storage, resource, context), messages, data
 
 
 def test_trains_persists_loads_and_ranks(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
-    messages = [Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]
-    data = TrainingData(messages)
-    featurize(storage, messages, data)
-    resource = Resource("classifier")
     config = {**TfidfLogisticRegressionClassifier.get_default_config(), "ranking_length": 2}
-    TfidfLogisticRegressionClassifier.create(config, storage, resource, context).train(data)
+    loaded, _, data = train_and_load(storage, config)
 
-    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context)
     assert list(loaded.clf.named_steps) == ["tfidf", "regression"]
     queries = [Message(data={"text": "where is a free vita site"}), Message(data={"text": "itin que es"})]
     featurize(storage, queries, data)
@@ -57,19 +71,10 @@ def test_trains_persists_loads_and_ranks(tmp_path: Path) -> None:
 def test_sentence_vectors_join_the_counts_without_tfidf(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    messages = [Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]
-    data = TrainingData(messages)
-    featurize(storage, messages, data)
-    embeddings = SentenceEmbeddingFeaturizer.create(
-        SentenceEmbeddingFeaturizer.get_default_config(), storage, Resource("e5"), context
-    )
-    embeddings.process_training_data(data)
-    resource = Resource("classifier")
-    config = TfidfLogisticRegressionClassifier.get_default_config()
-    classifier = TfidfLogisticRegressionClassifier.create(config, storage, resource, context)
-    classifier.train(data)
+    config = SentenceEmbeddingFeaturizer.get_default_config()
+    embeddings = SentenceEmbeddingFeaturizer.create(config, storage, Resource("e5"), context)
+    loaded, messages, data = train_and_load(storage, TfidfLogisticRegressionClassifier.get_default_config(), embeddings)
 
-    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context)
     assert list(loaded.clf.named_steps) == ["weighting", "regression"]
     matrix = loaded._create_X(messages)
     vectors = matrix[:, -384:].toarray()
@@ -79,7 +84,6 @@ def test_sentence_vectors_join_the_counts_without_tfidf(tmp_path: Path) -> None:
     counts = weighted[:, :-384].toarray()
     np.testing.assert_allclose(np.linalg.norm(counts, axis=1), 1.0, rtol=1e-6)  # TF-IDF rows, unit length
     queries = [Message(data={"text": "where is a free vita site"}), Message(data={"text": "itin que es"})]
-    featurize(storage, queries, data)
-    embeddings.process(queries)
+    featurize(storage, queries, data, embeddings)
     loaded.process(queries)
     assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]

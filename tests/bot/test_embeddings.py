@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from components.embeddings import SentenceEmbeddingFeaturizer
@@ -51,6 +49,6 @@ def test_processing_matches_training_features(featurizer: SentenceEmbeddingFeatu
 
 
 @pytest.mark.parametrize("config", [{"scale": 0.0}, {"batch_size": 0}])
-def test_a_non_positive_setting_is_refused(config: dict[str, float], tmp_path: Path) -> None:
+def test_a_non_positive_setting_is_refused(config: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="scale and batch_size must be positive"):
         SentenceEmbeddingFeaturizer.validate_config({**SentenceEmbeddingFeaturizer.get_default_config(), **config})
