@@ -34,7 +34,7 @@ test: setup $(CHROMIUM) $(AXE_CORE) $(REDIS_SERVER) ## set up if needed and run 
 	$(GW_PY) -m bench.langid --detectors knowledge --min-accuracy 0.9
 	$(GW_PY) -m pytest
 	$(ENGINE)/bin/python -m pytest -c tests/bot/pytest.ini tests/bot
-	$(GW_PY) -m bench.pipelines --min-accuracy 0.9 --min-accuracy-all 0.85
+	$(GW_PY) -m bench.pipelines --min-accuracy 0.9 --min-accuracy-all 0.9
 
 setup: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs model
 
@@ -100,7 +100,7 @@ $(GATEWAY)/.bench: $(GATEWAY)/.installed
 	touch $@
 
 bench: setup $(GATEWAY)/.bench ## compare NLU pipelines and language detectors; measure the engine budget
-	$(GW_PY) -m bench.pipelines --config bot/config.yml bot/config-diet.yml
+	$(GW_PY) -m bench.pipelines --config bot/config.yml bot/config-ngrams.yml
 	$(GW_PY) -m bench.langid
 	$(GW_PY) -m bench.engine
 

@@ -1,7 +1,7 @@
 """Compare NLU pipelines: training time, peak memory, model size and held-out accuracy.
 
-    python -m bench.pipelines --config bot/config.yml bot/config-diet.yml [--holdout 0.25] [--scale 4]
-    python -m bench.pipelines --min-accuracy 0.9 --min-accuracy-all 0.85   # make test's floors
+    python -m bench.pipelines --config bot/config.yml bot/config-ngrams.yml [--holdout 0.25] [--scale 4]
+    python -m bench.pipelines --min-accuracy 0.9 --min-accuracy-all 0.9   # make test's floors
 
 For each config it regenerates the bot data with a deterministic held-out share per topic and
 language, trains an NLU model, parses every held-out example with the real model, and prints

