@@ -37,9 +37,9 @@ def test_every_language_has_six_fresh_questions() -> None:
 
 
 MIN_LANGUAGE_RIGHT = 0.98
-MIN_TOPIC_RIGHT = 0.9
+MIN_TOPIC_RIGHT = 0.95
 """Floors, not the goal: the issue asks for every question right. On the submitted model all 126 are
-answered in their language and 120 with their topic (README, "Languages"); these floors make a
+answered in their language and 124 with their topic (README, "Languages"); these floors make a
 regression fail the suite while the misses are listed."""
 
 
