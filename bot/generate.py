@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,31 @@ def is_held_out(example: str, fraction: float) -> bool:
     return int.from_bytes(digest[:4], "big") / 2**32 < fraction
 
 
+# Languages people often type without their diacritics (Vietnamese on a keyboard without Vietnamese
+# input). The tokenizer folds the marks away for the n-grams, but the sentence vector sees them, so
+# training also gets every example of these languages without its marks. Held-out examples do not.
+UNMARKED_COPIES = frozenset({"vi"})
+
+
+def without_marks(text: str) -> str:
+    """The text without combining marks, and with đ as d: "Tiếng Việt" -> "Tieng Viet"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def unmarked_copies(kept: list[str], held: list[str]) -> list[str]:
+    """Copies of the training examples without marks, except copies that are already an example or
+    that match a held-out example without its marks (which would leak it into training)."""
+    taken = set(kept) | {without_marks(e) for e in held}
+    copies = []
+    for example in kept:
+        copy = without_marks(example)
+        if copy not in taken:
+            taken.add(copy)
+            copies.append(copy)
+    return copies
+
+
 def nlu_examples(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
     """Language -> intent -> examples, for every topic and dialogue intent."""
     data: dict[str, dict[str, list[str]]] = {code: {} for code in kb.codes}
@@ -112,7 +138,8 @@ def nlu_examples(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
 def split(
     data: dict[str, dict[str, list[str]]], fraction: float
 ) -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
-    """Split examples into (train, test), keeping at least 3 training examples per intent and language."""
+    """Split examples into (train, test), keeping at least 3 training examples per intent and language;
+    training adds unmarked copies in the languages of UNMARKED_COPIES."""
     train: dict[str, dict[str, list[str]]] = {}
     test: dict[str, dict[str, list[str]]] = {}
     for code, intents in data.items():
@@ -121,6 +148,8 @@ def split(
             kept = [e for e in examples if e not in held]
             if len(kept) < 3:
                 kept, held = examples, []
+            if code in UNMARKED_COPIES:
+                kept = kept + unmarked_copies(kept, held)
             train.setdefault(code, {})[intent] = kept
             if held:
                 test.setdefault(code, {})[intent] = held
