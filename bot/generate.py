@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 from babel.messages.pofile import read_po
+from components.folding import fold_latin
 
 from knowledge import KnowledgeBase, category_intent, load_knowledge
 
@@ -100,24 +100,19 @@ def is_held_out(example: str, fraction: float) -> bool:
 
 
 # Languages people often type without their diacritics (Vietnamese on a keyboard without Vietnamese
-# input). The tokenizer folds the marks away for the n-grams, but the sentence vector sees them, so
-# training also gets every example of these languages without its marks. Held-out examples do not.
+# input). The tokenizer folds the marks away for the n-grams (fold_latin), but the sentence vector
+# sees them, so training also gets every example of these languages folded the same way. Held-out
+# examples do not.
 UNMARKED_COPIES = frozenset({"vi"})
-
-
-def without_marks(text: str) -> str:
-    """The text without combining marks, and with đ as d: "Tiếng Việt" -> "Tieng Viet"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def unmarked_copies(kept: list[str], held: list[str]) -> list[str]:
     """Copies of the training examples without marks, except copies that are already an example or
     that match a held-out example without its marks (which would leak it into training)."""
-    taken = set(kept) | {without_marks(e) for e in held}
+    taken = set(kept) | {fold_latin(e) for e in held}
     copies = []
     for example in kept:
-        copy = without_marks(example)
+        copy = fold_latin(example)
         if copy not in taken:
             taken.add(copy)
             copies.append(copy)

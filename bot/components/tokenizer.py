@@ -11,7 +11,6 @@ and tatweel ("إقامة" = "اقامه"). Persian and Urdu letters (ی ک ہ ھ
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 import regex
@@ -19,6 +18,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+from components.folding import fold_latin
 
 _EMOJI = regex.compile(
     "["
@@ -28,21 +29,8 @@ _EMOJI = regex.compile(
     "]+"
 )
 _UNSEGMENTED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_LATIN_EXTRA = {"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"}
 _ARABIC_MARKS = regex.compile("[\u064B-\u065F\u0670\u0640]")  # harakat, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
-
-def fold_latin(text: Text) -> Text:
-    """Drop the accents of Latin letters, one character for one, leaving other scripts alone."""
-    folded = []
-    for char in text:
-        if char in _LATIN_EXTRA:
-            folded.append(_LATIN_EXTRA[char])
-            continue
-        base = unicodedata.normalize("NFD", char)[0]
-        folded.append(base if base != char and "LATIN" in unicodedata.name(base, "") else char)
-    return "".join(folded)
 
 
 def fold_arabic(text: Text) -> Text:

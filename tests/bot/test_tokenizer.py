@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from components.tokenizer import MultilingualTokenizer, fold_arabic, fold_latin
+from components.folding import fold_latin
+from components.tokenizer import MultilingualTokenizer, fold_arabic
 from rasa.shared.nlu.training_data.message import Message
 
 
