@@ -103,6 +103,27 @@ def engine_settings(env: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def rasa_argv(port: int, *, model: Path, token: str) -> list[str]:
+    """The `rasa run` command line: HTTP API on 127.0.0.1:port, protected by token. Values that may begin
+    with "-" (a URL-safe token does one time in 64) are joined to their option with "=", so that
+    argparse does not read them as an option of their own."""
+    return [
+        str(ENGINE_BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        f"--auth-token={token}",
+        f"--model={model}",
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+    ]
+
+
 def start_rasa(
     port: int,
     *,
@@ -117,24 +138,7 @@ def start_rasa(
     env = engine_env()
     env |= engine_settings(env | dict(settings or {}))
     env["ACLARA_ACTION_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
-    argv = [
-        str(ENGINE_BIN / "rasa"),
-        "run",
-        "--enable-api",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--auth-token",
-        token,
-        "--model",
-        str(model),
-        "--endpoints",
-        "endpoints.yml",
-        "--credentials",
-        "credentials.yml",
-    ]
-    return start(argv, env=env, cwd=BOT, log=log)
+    return start(rasa_argv(port, model=model, token=token), env=env, cwd=BOT, log=log)
 
 
 def start_gateway(

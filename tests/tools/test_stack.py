@@ -1,9 +1,34 @@
-"""tools/stack.py: the Rasa server's ACLARA_* settings and what they default to."""
+"""tools/stack.py: the Rasa server's command line (read by rasa's own parser) and its ACLARA_* settings."""
 
 from __future__ import annotations
 
-from tools.paths import VAR
-from tools.stack import engine_settings
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.paths import ENGINE_BIN, VAR
+from tools.stack import engine_settings, rasa_argv
+
+PARSE = """
+import json, sys
+from rasa.__main__ import create_argument_parser
+args = create_argument_parser().parse_args(sys.argv[1:])
+print(json.dumps({"token": args.auth_token, "model": args.model, "port": args.port, "api": args.enable_api}))
+"""
+
+
+@pytest.mark.parametrize("token", ["-fvMHbJWRhtFksSLVcq2ig", "--Zq3kV0Wb8sPtd1xYh7eR", "plain_Token-0"])
+def test_rasa_reads_every_token_as_the_token(token: str) -> None:
+    """A URL-safe token begins with "-" one time in 64; as a separate argument argparse took it for an
+    option and `rasa run` exited with code 2 (CI, November 2026)."""
+    argv = rasa_argv(5005, model=Path("/models/m.tar.gz"), token=token)
+    parsed = subprocess.run(
+        [str(ENGINE_BIN / "python"), "-c", PARSE, *argv[1:]], check=False, capture_output=True, text=True, timeout=120
+    )
+    assert parsed.returncode == 0, parsed.stderr[-500:]
+    assert json.loads(parsed.stdout) == {"token": token, "model": "/models/m.tar.gz", "port": 5005, "api": True}
 
 
 def test_defaults_are_an_sqlite_file_in_var_and_the_issue_periods() -> None:
