@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import datetime as dt
@@ -382,17 +383,29 @@ _Item = tuple[int, int, str, frozenset[str]]
 def _similar_pairs(items: tuple[_Item, ...]) -> list[tuple[_Item, _Item]]:
     """Pairs from different topics with trigram Jaccard >= NEAR_DUPLICATE, found with prefix filtering:
     with trigrams ordered rarest first, two sets that similar must share one of their first few.
+    `items` come grouped by topic, so the earlier items of other topics are the index entries before
+    the current topic's first position (cut by bisection, never looked at one by one).
     Cached per language: checking again after a change recomputes only the languages it touched."""
     frequency = collections.Counter(gram for item in items for gram in item[3])
     index: dict[str, list[int]] = collections.defaultdict(list)
     pairs = []
+    topic_start = 0
     for position, item in enumerate(items):
+        if position and item[0] != items[position - 1][0]:
+            if item[0] < items[position - 1][0]:
+                raise ValueError("items must come grouped by topic, in topic order")
+            topic_start = position
         grams = sorted(item[3], key=lambda gram: (frequency[gram], gram))
         prefix = grams[: len(grams) - math.ceil(NEAR_DUPLICATE * len(grams)) + 1]
-        candidates = {c for gram in prefix for c in index[gram]}
+        candidates = {c for gram in prefix for c in index[gram][: bisect.bisect_left(index[gram], topic_start)]}
+        size = len(item[3])
         for candidate in sorted(candidates):
             other = items[candidate]
-            if other[0] != item[0] and len(other[3] & item[3]) / len(other[3] | item[3]) >= NEAR_DUPLICATE:
+            other_size = len(other[3])
+            if min(size, other_size) < NEAR_DUPLICATE * max(size, other_size):
+                continue  # Jaccard is at most the ratio of the sizes
+            shared = len(other[3] & item[3])
+            if shared / (size + other_size - shared) >= NEAR_DUPLICATE:
                 pairs.append((other, item))
         for gram in prefix:
             index[gram].append(position)

@@ -9,6 +9,7 @@ import yaml
 
 from knowledge import DATA_DIR, KnowledgeError, check_knowledge, load_knowledge
 from knowledge.__main__ import main
+from knowledge._load import _similar_pairs, _trigrams
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -237,3 +238,10 @@ def test_a_bad_long_limit_or_month_list_is_reported(kb_dir: Path) -> None:
 def test_a_name_two_languages_share_is_reported(kb_dir: Path) -> None:
     edit_languages(kb_dir, "pt", lambda lang: lang["aliases"].append("Español"))
     assert messages(kb_dir) == ["languages.yml: pt: error: name 'Español' also names es"]
+
+
+def test_the_near_duplicate_search_needs_examples_grouped_by_topic() -> None:
+    same = _trigrams("how do i renew my itin")
+    assert len(_similar_pairs(((0, 0, "a", same), (1, 0, "a", same)))) == 1
+    with pytest.raises(ValueError, match="items must come grouped by topic, in topic order"):
+        _similar_pairs(((1, 0, "a", same), (0, 0, "a", same)))
