@@ -1,0 +1,86 @@
+"""bench/engine_parse.py's use of the training cache, and the committed cache itself (bot/vectors/)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from components.embeddings import SentenceEmbeddingFeaturizer
+from components.vector_cache import VectorCache
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bench.engine_parse import checked_lookup, reuse_training_vectors
+from knowledge import load_knowledge
+
+BOT = Path(__file__).resolve().parents[2] / "bot"
+
+
+def featurizer(storage: Path, cache: Path | None) -> SentenceEmbeddingFeaturizer:
+    config = {
+        **SentenceEmbeddingFeaturizer.get_default_config(),
+        "training_cache": str(cache) if cache else None,
+    }
+    return SentenceEmbeddingFeaturizer.create(
+        config, LocalModelStorage(storage), Resource("e5"), ExecutionContext(GraphSchema({}), "e5")
+    )
+
+
+def test_a_lookup_that_agrees_with_the_encoder_is_returned() -> None:
+    rows = np.arange(12, dtype=np.float32).reshape(6, 2)
+    computed: list[list[str]] = []
+    texts = list("abcdef")
+    looked_up = checked_lookup(lambda t: rows, lambda t: computed.append(t) or rows[[texts.index(x) for x in t]], texts)
+    np.testing.assert_array_equal(looked_up, rows)
+    assert computed and 0 < len(computed[0]) <= 4  # a few rows were recomputed, not all
+
+
+def test_a_lookup_that_differs_from_the_encoder_stops_the_run() -> None:
+    rows = np.ones((3, 2), dtype=np.float32)
+    with pytest.raises(SystemExit, match="cached sentence vectors differ from the encoder's"):
+        checked_lookup(lambda t: rows, lambda t: rows[: len(t)] + 0.01, ["a", "b", "c"])
+
+
+def test_parsing_takes_known_vectors_from_the_cache_and_checks_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SentenceEmbeddingFeaturizer, "_embed_unscaled", SentenceEmbeddingFeaturizer._embed_unscaled)
+    texts = ["What is an ITIN?", "¿Qué es el ITIN?"]
+    plain = featurizer(tmp_path / "plain", None)
+    expected = plain.embed(texts)
+    cache = VectorCache(tmp_path / "cache", plain.encoder_id)
+    cache.vectors(texts, compute=plain.embed)  # as a training would have stored them
+
+    reuse_training_vectors()
+    cached = featurizer(tmp_path / "cached", tmp_path / "cache")
+    [first, second] = cached.process([Message(data={TEXT: t}) for t in texts])
+    np.testing.assert_array_equal(first.get_dense_features(TEXT)[1].features[0], expected[0])
+    np.testing.assert_array_equal(second.get_dense_features(TEXT)[1].features[0], expected[1])
+
+    tampered = featurizer(tmp_path / "tampered", tmp_path / "other")
+    VectorCache(tmp_path / "other", plain.encoder_id).vectors(texts, compute=lambda t: expected[: len(t)] * 0.5)
+    with pytest.raises(SystemExit, match="cached sentence vectors differ from the encoder's"):
+        tampered.process([Message(data={TEXT: t}) for t in texts])
+
+
+def test_the_committed_vectors_are_the_encoders_own(tmp_path: Path) -> None:
+    """bot/vectors/ holds the example questions' vectors (training reads them): a sample of the
+    knowledge base's examples must be there and equal to what the encoder computes now."""
+    kb = load_knowledge()
+    examples = sorted({e for topic in kb.topics for text in topic.text.values() for e in text.examples})
+    sample = random.Random(29).sample(examples, 24)
+    plain = featurizer(tmp_path, None)
+    committed = VectorCache(BOT / "vectors", plain.encoder_id)
+    assert len(committed) >= len(examples)
+
+    def missing(texts: list[str]) -> np.ndarray:
+        raise AssertionError(
+            f"{len(texts)} examples have no vector in bot/vectors/: run make model, commit the new chunk"
+        )
+
+    np.testing.assert_allclose(committed.vectors(sample, compute=missing), plain.embed(sample), atol=1e-6)
