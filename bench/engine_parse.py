@@ -5,10 +5,10 @@ Usage: python bench/engine_parse.py MODEL EXAMPLES.json PREDICTIONS.json [--one-
 The examples go through the model's NLU graph in batches, one list per run of the graph, the way a
 single message goes through it in `rasa run` (a list of one). Every component of the pipeline
 handles each message of a list on its own, so a batch gives the same predictions as one message at
-a time. The held-out examples are the knowledge base's own questions, and the full model's
-training has already embedded every one of them into the sentence featurizer's training cache, so
-the featurizer looks them up there (see `reuse_training_vectors`) instead of running the encoder
-again: the encoder is what made one-by-one parsing of 18,000 examples take up to an hour.
+a time. The held-out examples are the knowledge base's own questions, whose vectors are in the
+sentence featurizer's training cache (bot/vectors/, committed), so the featurizer looks them up
+there (see `reuse_training_vectors`) instead of running the encoder again: the encoder is what made
+one-by-one parsing of 18,000 examples take up to an hour.
 `--one-by-one` parses through `Agent.parse_message` with no cache, exactly as `rasa run` does.
 """
 
