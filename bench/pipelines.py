@@ -28,11 +28,9 @@ from pathlib import Path
 import yaml
 
 from knowledge import load_knowledge
-from tools.paths import BOT, ENGINE_BIN, ROOT
+from tools.paths import BOT, ENGINE_BIN, ROOT, VECTORS
 from tools.train import engine_env, generate, rasa_train
 
-VECTORS = BOT / "vectors"
-"""The example questions' sentence vectors that training reads (bot/vectors/README.md)."""
 CORE_TOPIC_EXAMPLES = 40
 CORE_DIALOGUE_EXAMPLES = 30
 """The first 40 examples of a topic (30 of a dialogue intent) in each language are its core set,

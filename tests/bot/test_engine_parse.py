@@ -17,8 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bench.engine_parse import checked_lookup, reuse_training_vectors
 from knowledge import load_knowledge
-
-BOT = Path(__file__).resolve().parents[2] / "bot"
+from tools.paths import VECTORS
 
 
 def featurizer(storage: Path, cache: Path | None) -> SentenceEmbeddingFeaturizer:
@@ -75,7 +74,7 @@ def test_the_committed_vectors_are_the_encoders_own(tmp_path: Path) -> None:
     examples = sorted({e for topic in kb.topics for text in topic.text.values() for e in text.examples})
     sample = random.Random(29).sample(examples, 24)
     plain = featurizer(tmp_path, None)
-    committed = VectorCache(BOT / "vectors", plain.encoder_id)
+    committed = VectorCache(VECTORS, plain.encoder_id)
     assert len(committed) >= len(examples)
 
     def missing(texts: list[str]) -> np.ndarray:
