@@ -28,7 +28,6 @@ _EMOJI = regex.compile(
     "\U0000FE0F\U0000200D"  # variation selector, zero-width joiner
     "]+"
 )
-_UNSEGMENTED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _ARABIC_MARKS = regex.compile("[\u064B-\u065F\u0670\u0640]")  # harakat, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 
@@ -38,6 +37,24 @@ def fold_arabic(text: Text) -> Text:
     return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
+# The zeros of Arabic, Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Khmer and fullwidth digits
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x17E0, 0xFF10)
+_DIGITS = str.maketrans({chr(zero + n): str(n) for zero in _DIGIT_ZEROS for n in range(10)})
+_ZWNJ = "\u200c"
+
+
+def fold_digits(text: Text) -> Text:
+    """Write the digits of the scripts people type here ("فرم ۴۵۰۶", "២០២៥", "２０２５") as 0-9."""
+    return text.translate(_DIGITS)
+
+
+def fold(text: Text) -> Text:
+    """Every folding: Latin accents, Arabic spellings, digits, and Persian's zero-width non-joiner
+    ("می‌خواهم" = "میخواهم"; "آدرس‌ها" = "آدرسها"), which people type or leave out."""
+    return fold_digits(fold_arabic(fold_latin(text))).replace(_ZWNJ, "")
+
+
+_UNSEGMENTED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _PIECES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana}\p{Katakana}]+")
 
 
@@ -55,12 +72,12 @@ class MultilingualTokenizer(WhitespaceTokenizer):
         self.emoji_pattern = _EMOJI
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        """Split on whitespace, fold Latin accents and Arabic spellings, split Han/Kana into characters."""
+        """Split on whitespace, fold spellings (`fold`), split Han/Kana into characters."""
         tokens: List[Token] = []
         for token in super().tokenize(message, attribute):
             if not _UNSEGMENTED.search(token.text):
-                tokens.append(Token(fold_arabic(fold_latin(token.text)), token.start))
+                tokens.append(Token(fold(token.text), token.start, token.end))
                 continue
             for piece in _PIECES.finditer(token.text):
-                tokens.append(Token(piece.group(), token.start + piece.start()))
+                tokens.append(Token(fold(piece.group()), token.start + piece.start(), token.start + piece.end()))
         return tokens

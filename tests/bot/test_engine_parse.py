@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from components.embeddings import SentenceEmbeddingFeaturizer
 from components.vector_cache import VectorCache
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -17,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bench.engine_parse import checked_lookup, reuse_training_vectors
 from knowledge import load_knowledge
-from tools.paths import VECTORS
+from tools.paths import BOT, VECTORS
 
 
 def featurizer(storage: Path, cache: Path | None) -> SentenceEmbeddingFeaturizer:
@@ -83,3 +84,10 @@ def test_the_committed_vectors_are_the_encoders_own(tmp_path: Path) -> None:
         )
 
     np.testing.assert_allclose(committed.vectors(sample, compute=missing), plain.embed(sample), atol=1e-6)
+
+
+def test_the_bot_config_trains_from_the_committed_vectors() -> None:
+    """bot/config.yml names the cache relative to bot/ (training runs there): it must be VECTORS."""
+    config = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
+    (entry,) = [c for c in config["pipeline"] if c["name"].endswith(".SentenceEmbeddingFeaturizer")]
+    assert (BOT / entry["training_cache"]).resolve() == VECTORS.resolve()

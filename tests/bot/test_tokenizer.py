@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from components.folding import fold_latin
-from components.tokenizer import MultilingualTokenizer, fold_arabic
+from components.tokenizer import MultilingualTokenizer, fold, fold_arabic, fold_digits
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -21,17 +21,24 @@ def tokens(text: str) -> list[str]:
         ("Tôi cần giúp đỡ", ["Toi", "can", "giup", "do"]),
         ("ما هو ITIN", ["ما", "هو", "ITIN"]),
         ("هل أعطت مصلحة الضرائب عنواني؟", ["هل", "اعطت", "مصلحه", "الضرائب", "عنواني"]),
+        ("ខ្ញុំត្រូវ ITIN ២០២៥", ["ខ្ញុំត្រូវ", "ITIN", "2025"]),
+        ("２０２５年の ITIN", ["2025", "年", "の", "ITIN"]),
+        ("Ayúdame是", ["Ayudame", "是"]),
+        ("فرم ۴۵۰۶ می‌خواهم", ["فرم", "4506", "میخواهم"]),
+        ("ফর্ম ৮৮২২", ["ফর্ম", "8822"]),
     ],
 )
 def test_keeps_every_script(text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
 
 
-def test_offsets_point_into_the_text() -> None:
-    text = "我的 ITIN 过期了"
+@pytest.mark.parametrize("text", ["我的 ITIN 过期了", "ایتین من کی منقضی می\u200cشود"])
+def test_offsets_point_into_the_text(text: str) -> None:
     tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
-    for token in tokenizer.tokenize(Message(data={"text": text}), "text"):
-        assert text[token.start : token.end] == token.text
+    found = tokenizer.tokenize(Message(data={"text": text}), "text")
+    assert len(found) > 3
+    for token in found:
+        assert fold(text[token.start : token.end]) == token.text
 
 
 def test_real_emoji_are_dropped() -> None:
@@ -67,3 +74,32 @@ def test_fold_latin_drops_only_latin_accents(text: str, expected: str) -> None:
 )
 def test_fold_arabic_folds_spelling_variants_only(text: str, expected: str) -> None:
     assert fold_arabic(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("۴۵۰۶ ٤٥٠٦ ৮৮২২ ੮੮੨੨ ૮૮૨૨ १०४० ២០២៥ ２０２５", "4506 4506 8822 8822 8822 1040 2025 2025"),
+        ("Form 8822, 47,000", "Form 8822, 47,000"),
+        ("ㄱ 一二三 ⅷ ²", "ㄱ 一二三 ⅷ ²"),  # numerals that are not decimal digits stay
+    ],
+)
+def test_fold_digits_writes_decimal_digits_as_ascii(text: str, expected: str) -> None:
+    assert fold_digits(text) == expected
+
+
+def test_fold_drops_the_zero_width_non_joiner_and_does_every_folding() -> None:
+    assert fold("آدرس\u200cها می\u200cخواهم") == "ادرسها میخواهم"  # آ -> ا is fold_arabic's
+    assert fold("إقامة ۲۰۲۵ año") == "اقامه 2025 ano"
+
+
+def test_offsets_survive_a_shorter_folded_token() -> None:
+    text = "می\u200cخواهم فرم ٤٥٠٦是"
+    tokenizer = MultilingualTokenizer(MultilingualTokenizer.get_default_config())
+    found = tokenizer.tokenize(Message(data={"text": text}), "text")
+    assert [(t.text, t.start, t.end) for t in found] == [
+        ("میخواهم", 0, 8),
+        ("فرم", 9, 12),
+        ("4506", 13, 17),
+        ("是", 17, 18),
+    ]
