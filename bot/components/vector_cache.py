@@ -7,9 +7,11 @@ the examples are knowledge content from this repository. Messages from people ne
 this cache, nor anything derived from them.
 
 The directory holds `.npz` chunks: `keys` (one row of 16 bytes per vector, a hash of the encoder's
-identity and the text) and `vectors` (float32 rows). Each training adds one chunk with the vectors it had to compute, written
-to a temporary file and renamed, so a crash leaves no half-written chunk. A chunk that cannot be
-read is skipped with a warning, and its vectors are computed again.
+identity and the text) and `vectors` (float32 rows). Each training adds one chunk with the vectors
+it had to compute, written to a temporary file and renamed, so a crash leaves no half-written
+chunk. A chunk that cannot be read is skipped with a warning, and its vectors are computed again.
+Vectors of examples that were edited or removed stay until `compact` rewrites the directory with
+only the texts still trained on.
 """
 
 from __future__ import annotations
@@ -64,7 +66,26 @@ class VectorCache:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack([self._known[k] for k in keys])
 
-    def _write(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+    def compact(self, texts: list[str], rows_per_chunk: int = 20_000) -> int:
+        """Keep only the vectors of `texts`, in chunks of `rows_per_chunk` sorted by key (so the same
+        texts always give the same files); returns how many vectors were dropped. The new chunks are
+        written before any old one is deleted, so an interruption loses nothing."""
+        if rows_per_chunk < 1:
+            raise ValueError("rows_per_chunk must be positive")
+        keep = sorted({self.key(text) for text in texts} & self._known.keys())
+        before = set(self.directory.glob("vectors-*.npz"))
+        written = set()
+        for start in range(0, len(keep), rows_per_chunk):
+            part = keep[start : start + rows_per_chunk]
+            keys = np.frombuffer(b"".join(part), dtype=np.uint8).reshape(-1, 16)
+            written.add(self._write(keys, np.vstack([self._known[k] for k in part])))
+        for chunk in before - written:
+            chunk.unlink()
+        dropped = len(self._known) - len(keep)
+        self._known = {k: self._known[k] for k in keep}
+        return dropped
+
+    def _write(self, keys: np.ndarray, vectors: np.ndarray) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"vectors-{hashlib.sha256(keys.tobytes()).hexdigest()[:16]}.npz"
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
@@ -75,3 +96,4 @@ class VectorCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        return self.directory / name

@@ -1,0 +1,71 @@
+"""The training cache's compaction (components/vector_cache.py) and bot/compact_vectors.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import compact_vectors
+import numpy as np
+import pytest
+from components.vector_cache import VectorCache
+
+ENCODER = "test-encoder"
+
+
+def filled(directory: Path, texts: list[str]) -> VectorCache:
+    """A cache with one chunk per text, each text's vector made from its length."""
+    cache = VectorCache(directory, ENCODER)
+    for text in texts:
+        cache.vectors([text], compute=lambda t: np.full((len(t), 3), len(t[0]), dtype=np.float32))
+    return cache
+
+
+def never(texts: list[str]) -> np.ndarray:
+    raise AssertionError(f"computed {texts}")
+
+
+def test_compact_keeps_only_the_given_texts_in_sorted_chunks(tmp_path: Path) -> None:
+    cache = filled(tmp_path, ["a", "bb", "ccc", "dddd", "eeeee"])
+    assert len(list(tmp_path.glob("vectors-*.npz"))) == 5
+
+    assert cache.compact(["bb", "dddd", "eeeee", "not cached"], rows_per_chunk=2) == 2
+    assert len(list(tmp_path.glob("vectors-*.npz"))) == 2
+    reloaded = VectorCache(tmp_path, ENCODER)
+    assert len(reloaded) == len(cache) == 3
+    np.testing.assert_array_equal(reloaded.vectors(["eeeee", "bb"], compute=never)[:, 0], [5, 2])
+    for chunk in tmp_path.glob("vectors-*.npz"):
+        with np.load(chunk) as data:
+            keys = [bytes(k) for k in data["keys"]]
+        assert keys == sorted(keys)
+
+
+def test_compact_twice_writes_the_same_files(tmp_path: Path) -> None:
+    cache = filled(tmp_path, ["a", "bb", "ccc"])
+    cache.compact(["a", "ccc"])
+    first = sorted(p.name for p in tmp_path.glob("vectors-*.npz"))
+    assert VectorCache(tmp_path, ENCODER).compact(["ccc", "a", "a"]) == 0
+    assert sorted(p.name for p in tmp_path.glob("vectors-*.npz")) == first
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_compact_refuses_empty_chunks(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="rows_per_chunk must be positive"):
+        filled(tmp_path, ["a"]).compact(["a"], rows_per_chunk=0)
+
+
+def test_the_script_reads_generated_examples_and_the_configured_cache(tmp_path: Path) -> None:
+    (tmp_path / "nlu-es.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hola\n    - buenas\n'
+        "- regex: ignored\n  examples: |\n    - x\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "nlu-en.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n', encoding="utf-8"
+    )
+    assert compact_vectors.training_texts(tmp_path) == ["hi", "hola", "buenas"]
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline:\n  - name: A\n  - name: B\n    training_cache: vectors\n", encoding="utf-8")
+    assert compact_vectors.cache_directory(config) == compact_vectors.BOT / "vectors"
+    config.write_text("pipeline:\n  - name: A\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="config.yml names no training_cache"):
+        compact_vectors.cache_directory(config)
