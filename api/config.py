@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 
@@ -54,6 +55,10 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=15.0, gt=0)
     """A request (head and body) must arrive within this many seconds, else the server closes the
     connection: slowloris clients cannot hold connections open (api/server.py)."""
+    trusted_proxies: str = "127.0.0.1"
+    """Addresses or networks, comma-separated ("127.0.0.1,10.0.0.0/8"), of the reverse proxies in
+    front of the gateway: only their X-Forwarded-For and X-Forwarded-Proto are believed. "" believes
+    no one (the gateway faces the Internet itself)."""
 
     @field_validator("widget_origins")
     @classmethod
@@ -61,6 +66,16 @@ class Settings(BaseSettings):
         for origin in filter(None, (o.strip().rstrip("/") for o in value.split(","))):
             if origin != "*" and not ORIGIN.fullmatch(origin):
                 raise ValueError(f"not an origin: {origin!r}; write scheme://host[:port], e.g. https://clinic.example")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for proxy in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(proxy)  # an address is a network of one; 10.0.0.1/8 is refused
+            except ValueError:
+                raise ValueError(f"not an address or network: {proxy!r}; write e.g. 127.0.0.1,10.0.0.0/8") from None
         return value
 
     @property

@@ -9,7 +9,8 @@
   a head had come: a slowloris client holds a connection only that long;
 - idle keep-alive connections close after KEEP_ALIVE_S;
 - no access log (it would record IP addresses), no Server header, no WebSockets;
-- X-Forwarded-For and X-Forwarded-Proto are trusted from 127.0.0.1 only (a reverse proxy there).
+- X-Forwarded-For and X-Forwarded-Proto are believed only from API_TRUSTED_PROXIES (127.0.0.1 by
+  default: a reverse proxy on the same machine).
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ def config(settings: Settings, *, host: str, port: int, app: str = "api.main:cre
         timeout_graceful_shutdown=5,
         access_log=False,
         server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        proxy_headers=bool(settings.trusted_proxies.strip()),
+        forwarded_allow_ips=settings.trusted_proxies,
     )
 
 

@@ -6,6 +6,7 @@ Bounds here are generous: they check behaviour (the server does close), not spee
 
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import socket
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from api.config import Settings
+from api.server import config
 from tools import stack
 
 REQUEST_TIMEOUT_S = 2
@@ -197,3 +200,42 @@ def test_clients_behind_the_local_proxy_are_limited_one_by_one(server: Server) -
     assert codes[-1] == 429 and response.json() == {"detail": "rate limited"}
     assert 1 <= int(response.headers["retry-after"]) <= 60
     assert post("198.51.100.24").status_code in (200, 503)  # another client is not limited
+
+
+def client_echo_app() -> object:
+    """An ASGI app answering with the client address and scheme it was given (for config's proxy check)."""
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        host, _ = scope["client"]  # type: ignore[misc]
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": f"{host} {scope['scheme']}".encode()})  # type: ignore[operator]
+
+    return app
+
+
+def seen_by_the_app(trusted_proxies: str, proxy: str) -> str:
+    """What the app sees of a request that `proxy` forwards for 198.51.100.9 over HTTPS."""
+    settings = Settings(secret_key="k" * 32, trusted_proxies=trusted_proxies)  # type: ignore[arg-type]
+    server_config = config(settings, host="127.0.0.1", port=0, app="tests.api.test_server:client_echo_app")
+    server_config.load()
+    transport = httpx.ASGITransport(app=server_config.loaded_app, client=(proxy, 40000))
+
+    async def get() -> str:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            headers = {"X-Forwarded-For": "198.51.100.9", "X-Forwarded-Proto": "https"}
+            return (await client.get("/", headers=headers)).text
+
+    return asyncio.run(get())
+
+
+def test_forwarded_headers_are_believed_from_trusted_proxies_only() -> None:
+    assert seen_by_the_app("127.0.0.1", "127.0.0.1") == "198.51.100.9 https"  # the default
+    assert seen_by_the_app("127.0.0.1", "10.1.2.3") == "10.1.2.3 http"
+    assert seen_by_the_app("127.0.0.1, 10.0.0.0/8", "10.1.2.3") == "198.51.100.9 https"
+    assert seen_by_the_app("", "127.0.0.1") == "127.0.0.1 http"
+
+
+@pytest.mark.parametrize("value", ["localhost", "10.0.0.1/8", "127.0.0.1,300.1.1.1", "*"])
+def test_trusted_proxies_must_be_addresses_or_networks(value: str) -> None:
+    with pytest.raises(ValueError, match="not an address or network"):
+        Settings(secret_key="k" * 32, trusted_proxies=value)  # type: ignore[arg-type]
