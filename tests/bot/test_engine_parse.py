@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import compact_vectors
 import numpy as np
 import pytest
-import yaml
 from components.embeddings import SentenceEmbeddingFeaturizer
 from components.vector_cache import VectorCache
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -88,6 +88,4 @@ def test_the_committed_vectors_are_the_encoders_own(tmp_path: Path) -> None:
 
 def test_the_bot_config_trains_from_the_committed_vectors() -> None:
     """bot/config.yml names the cache relative to bot/ (training runs there): it must be VECTORS."""
-    config = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
-    (entry,) = [c for c in config["pipeline"] if c["name"].endswith(".SentenceEmbeddingFeaturizer")]
-    assert (BOT / entry["training_cache"]).resolve() == VECTORS.resolve()
+    assert compact_vectors.cache_directory(BOT / "config.yml").resolve() == VECTORS.resolve()
