@@ -12,6 +12,7 @@ from knowledge._model import (
     Topic,
     Translation,
     category_intent,
+    fold_digits,
     normalize_text,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "Translation",
     "category_intent",
     "check_knowledge",
+    "fold_digits",
     "load_knowledge",
     "normalize_text",
 ]

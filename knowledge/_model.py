@@ -17,6 +17,7 @@ __all__ = [
     "Topic",
     "Translation",
     "category_intent",
+    "fold_digits",
     "normalize_text",
 ]
 
@@ -25,9 +26,19 @@ DIALOGUE_INTENTS = ("greet", "goodbye", "thanks", "menu", "out_of_scope")
 STATUSES = ("machine-drafted", "reviewed")
 
 
+# The zeros of Arabic, Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Khmer and fullwidth digits
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x17E0, 0xFF10)
+_DIGITS = str.maketrans({chr(zero + n): str(n) for zero in _DIGIT_ZEROS for n in range(10)})
+
+
+def fold_digits(text: str) -> str:
+    """Write the digits of the scripts people type here ("فرم ۴۵۰۶", "២០២៥", "２０２５") as 0-9."""
+    return text.translate(_DIGITS)
+
+
 def normalize_text(text: str) -> str:
-    """Casefolded, without accents, punctuation or extra spaces: "¡Español!" -> "espanol"."""
-    stripped = unicodedata.normalize("NFKD", text.casefold())
+    """Casefolded, without accents, punctuation or extra spaces, digits as 0-9: "¡Español!" -> "espanol"."""
+    stripped = unicodedata.normalize("NFKD", fold_digits(text).casefold())
     return " ".join("".join(ch for ch in stripped if ch.isalnum() or ch.isspace()).split())
 
 

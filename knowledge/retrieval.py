@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from knowledge._model import KnowledgeBase
+from knowledge._model import KnowledgeBase, fold_digits
 
 __all__ = ["THRESHOLD", "UNSPACED_THRESHOLD", "Match", "TopicRetriever"]
 
@@ -52,7 +52,7 @@ _NOT_WORD = re.compile(r"[^\w\s]|_")
 
 def _fold(text: str) -> str:
     """normalize_text(text), then "đ" -> "d" and the like."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", fold_digits(text).casefold())
     return " ".join(_NOT_WORD.sub("", decomposed).split()).translate(_UNDECOMPOSED)
 
 

@@ -20,6 +20,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from components.folding import fold_latin
+from knowledge import fold_digits
 
 _EMOJI = regex.compile(
     "["
@@ -37,15 +38,7 @@ def fold_arabic(text: Text) -> Text:
     return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
-# The zeros of Arabic, Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Khmer and fullwidth digits
-_DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x17E0, 0xFF10)
-_DIGITS = str.maketrans({chr(zero + n): str(n) for zero in _DIGIT_ZEROS for n in range(10)})
 _ZWNJ = "\u200c"
-
-
-def fold_digits(text: Text) -> Text:
-    """Write the digits of the scripts people type here ("فرم ۴۵۰۶", "២០២៥", "２０２５") as 0-9."""
-    return text.translate(_DIGITS)
 
 
 def fold(text: Text) -> Text:

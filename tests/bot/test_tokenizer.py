@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from components.folding import fold_latin
-from components.tokenizer import MultilingualTokenizer, fold, fold_arabic, fold_digits
+from components.tokenizer import MultilingualTokenizer, fold, fold_arabic
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -74,18 +74,6 @@ def test_fold_latin_drops_only_latin_accents(text: str, expected: str) -> None:
 )
 def test_fold_arabic_folds_spelling_variants_only(text: str, expected: str) -> None:
     assert fold_arabic(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("۴۵۰۶ ٤٥٠٦ ৮৮২২ ੮੮੨੨ ૮૮૨૨ १०४० ២០២៥ ２０２５", "4506 4506 8822 8822 8822 1040 2025 2025"),
-        ("Form 8822, 47,000", "Form 8822, 47,000"),
-        ("ㄱ 一二三 ⅷ ²", "ㄱ 一二三 ⅷ ²"),  # numerals that are not decimal digits stay
-    ],
-)
-def test_fold_digits_writes_decimal_digits_as_ascii(text: str, expected: str) -> None:
-    assert fold_digits(text) == expected
 
 
 def test_fold_drops_the_zero_width_non_joiner_and_does_every_folding() -> None:

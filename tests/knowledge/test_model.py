@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import KnowledgeBase, Language
+from knowledge import KnowledgeBase, Language, fold_digits, normalize_text
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,20 @@ def test_language_named(text: str, expected: str | None) -> None:
         topics=(),
     )
     assert kb.language_named(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("۴۵۰۶ ٤٥٠٦ ৮৮২২ ੮੮੨੨ ૮૮૨૨ १०४० ២០២៥ ２０２５", "4506 4506 8822 8822 8822 1040 2025 2025"),
+        ("Form 8822, 47,000", "Form 8822, 47,000"),
+        ("ㄱ 一二三 ⅷ ²", "ㄱ 一二三 ⅷ ²"),  # numerals that are not decimal digits stay
+    ],
+)
+def test_fold_digits_writes_decimal_digits_as_ascii(text: str, expected: str) -> None:
+    assert fold_digits(text) == expected
+
+
+def test_normalize_text_folds_digits_like_the_tokenizer() -> None:
+    assert normalize_text("فرم ۴۵۰۶") == normalize_text("فرم 4506") == "فرم 4506"
+    assert normalize_text("Form ８８２２!") == "form 8822"

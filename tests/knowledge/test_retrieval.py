@@ -93,6 +93,13 @@ def test_case_accents_and_punctuation_do_not_matter() -> None:
     assert len({m.score for m in found if m}) == 1
 
 
+def test_digits_of_other_scripts_match_ascii_digits() -> None:
+    retriever = TopicRetriever({"fa": {"records": ["فرم 4506 چیست"], "itin": ["آی تی آی ان چیست"]}})
+    found = retriever.search("فرم ۴۵۰۶ چیست", "fa")
+    assert found is not None and found.label == "records"
+    assert found.score == retriever.search("فرم 4506 چیست", "fa").score
+
+
 def test_a_language_without_examples_finds_nothing() -> None:
     retriever = TopicRetriever.from_knowledge(KB)
     assert set(retriever.codes) == set(KB.codes)
