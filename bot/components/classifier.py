@@ -1,4 +1,4 @@
-"""Logistic regression on TF-IDF weighted n-gram counts.
+"""A linear model on TF-IDF weighted n-gram counts: logistic regression or a calibrated SVM.
 
 Rasa 3.6's LogisticRegressionClassifier fits sklearn's LogisticRegression (C=1) on the raw
 counts that the CountVectorsFeaturizers produce. Long messages then weigh more than short
@@ -9,6 +9,10 @@ With 21 languages there are about 450,000 n-gram features: the parent's lbfgs so
 dense gradient copies of a 450,000 x 45 matrix (over 6 GB) and did not finish in 30 minutes, so the
 regression is fitted one-vs-rest by liblinear in its dual form (about 40 s, little memory), with the
 classes fitted in parallel processes (one_vs_rest.py, `jobs`: all cores by default).
+With `loss: squared_hinge` each class is fitted as a linear support vector machine instead, and
+its decision value d becomes the logit `logit_scale` * d + `logit_shift` (one Platt scaling for
+all classes, measured on the held-out split: README, "Why this NLU pipeline"). The fitted model is
+the same LogisticRegression object either way, so prediction, ranking and persistence do not change.
 The parent puts any dense sentence features (embeddings.py) after the sparse counts in each row;
 TF-IDF weighting applies to the counts only and the dense block passes through as it is.
 Training builds the parent's matrix, weights it and fits the regression (one_vs_rest.py);
@@ -36,23 +40,28 @@ from sklearn.pipeline import Pipeline
 
 from components.one_vs_rest import fit_one_vs_rest
 
+LOSSES = ("logistic", "squared_hinge")
+
 TRUSTED = frozenset({"scipy.sparse._csr.csr_matrix"})
 """Types outside skops' defaults that a fitted pipeline holds; anything else is refused."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
-    """Intent classifier: TF-IDF weighting, then multinomial logistic regression."""
+    """Intent classifier: TF-IDF weighting, then a one-vs-rest linear model with sigmoid probabilities."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """The parent's defaults, plus the inverse regularisation strength C and the worker count."""
+        """The parent's defaults, plus C, the loss, its logit scaling and the worker count."""
         return {
             **LogisticRegressionClassifier.get_default_config(),
             "C": 100.0,
             "solver": "liblinear",
             "dual": True,
             "max_iter": 500,
+            "loss": "logistic",
+            "logit_scale": 1.0,
+            "logit_shift": 0.0,
             "jobs": None,
         }
 
@@ -64,6 +73,10 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         resource: Resource,
     ) -> None:
         super().__init__(config, name, model_storage, resource)
+        if self.config["loss"] not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}")
+        if not self.config["logit_scale"] > 0:
+            raise ValueError("the logit scale must be positive")
         self.clf = self._pipeline(None)
 
     def _pipeline(self, counts: Optional[int]) -> Pipeline:
@@ -95,7 +108,10 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         if X.shape[0] == 0:  # as the parent: no intent examples, nothing to fit
             return self._resource
         weighted = self.clf[:-1].fit_transform(X)  # the same step objects, fitted in place
-        fit_one_vs_rest(self.clf[-1], weighted, y, self.config["jobs"])
+        logits = None
+        if self.config["loss"] == "squared_hinge":
+            logits = (float(self.config["logit_scale"]), float(self.config["logit_shift"]))
+        fit_one_vs_rest(self.clf[-1], weighted, y, self.config["jobs"], logits)
         self.persist()
         return self._resource
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from components.classifier import TfidfLogisticRegressionClassifier
 from components.embeddings import SentenceEmbeddingFeaturizer
 from components.tokenizer import MultilingualTokenizer
@@ -87,3 +88,40 @@ def test_sentence_vectors_join_the_counts_without_tfidf(tmp_path: Path) -> None:
     featurize(storage, queries, data, embeddings)
     loaded.process(queries)
     assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]
+
+
+def test_a_calibrated_svm_trains_persists_loads_and_ranks(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    config = {
+        **TfidfLogisticRegressionClassifier.get_default_config(),
+        "loss": "squared_hinge",
+        "C": 3.0,
+        "logit_scale": 5.5,
+        "logit_shift": -2.5,
+    }
+    loaded, _, data = train_and_load(storage, config)
+
+    queries = [Message(data={"text": "where is a free vita site"}), Message(data={"text": "itin que es"})]
+    featurize(storage, queries, data)
+    loaded.process(queries)
+    assert [q.get("intent")["name"] for q in queries] == ["ask_vita", "ask_itin"]
+    ranking = queries[0].get("intent_ranking")
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)  # all three intents ranked
+    weighted = loaded.clf[:-1].transform(loaded._create_X(queries))
+    margins = loaded.clf[-1].decision_function(weighted)
+    sigmoids = 1.0 / (1.0 + np.exp(-margins))
+    assert queries[0].get("intent")["confidence"] == pytest.approx(sigmoids[0].max() / sigmoids[0].sum())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"loss": "hinge"}, "loss must be one of logistic, squared_hinge"),
+        ({"logit_scale": 0}, "the logit scale must be positive"),
+    ],
+)
+def test_an_unknown_loss_or_a_non_positive_scale_is_refused(tmp_path: Path, change: dict, message: str) -> None:
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), **change}
+    context = ExecutionContext(GraphSchema({}), "test")
+    with pytest.raises(ValueError, match=message):
+        TfidfLogisticRegressionClassifier.create(config, LocalModelStorage(tmp_path), Resource("c"), context)

@@ -5,6 +5,7 @@ import pytest
 from components.one_vs_rest import fit_one_vs_rest
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 
 def data(classes: int) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -50,3 +51,29 @@ def test_another_solver_is_refused() -> None:
     X, y = data(3)
     with pytest.raises(ValueError, match="fit_one_vs_rest needs the liblinear solver"):
         fit_one_vs_rest(regression(solver="lbfgs", dual=False), X, y)
+
+
+def test_machines_give_sklearns_one_vs_rest_svm_with_scaled_logits() -> None:
+    X, y = data(5)
+    svm = LinearSVC(C=3.0, tol=1e-8, max_iter=5000, class_weight="balanced", random_state=42).fit(X, y)
+    parallel = fit_one_vs_rest(regression(C=3.0), X, y, jobs=2, logits=(4.0, -1.5))
+    np.testing.assert_allclose(parallel.decision_function(X), 4.0 * svm.decision_function(X) - 1.5, atol=1e-3)
+    probabilities = parallel.predict_proba(X)
+    sigmoids = 1.0 / (1.0 + np.exp(-(4.0 * svm.decision_function(X) - 1.5)))
+    np.testing.assert_allclose(probabilities, sigmoids / sigmoids.sum(axis=1, keepdims=True), atol=1e-4)
+    assert (parallel.predict(X) == svm.predict(X)).all()
+
+
+def test_two_classes_with_logits_are_one_weighted_machine() -> None:
+    X, y = data(2)
+    svm = LinearSVC(C=3.0, tol=1e-8, max_iter=5000, class_weight="balanced", random_state=42).fit(X, y)
+    fitted = fit_one_vs_rest(regression(C=3.0), X, y, logits=(2.0, 0.5))
+    assert fitted.coef_.shape == (1, X.shape[1])
+    np.testing.assert_allclose(fitted.decision_function(X), 2.0 * svm.decision_function(X) + 0.5, atol=1e-3)
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0])
+def test_a_logit_scale_that_is_not_positive_is_refused(scale: float) -> None:
+    X, y = data(3)
+    with pytest.raises(ValueError, match="the logit scale must be positive"):
+        fit_one_vs_rest(regression(), X, y, logits=(scale, 0.0))
