@@ -56,7 +56,7 @@ def fit_binary(
     )
     svm.fit(X, positive.astype(np.int64))
     scale, shift = logits
-    intercept = float(np.ravel(svm.intercept_)[0]) if params["fit_intercept"] else 0.0
+    intercept = float(np.ravel(svm.intercept_)[0])  # 0.0 without fit_intercept; the shift applies either way
     return scale * svm.coef_[0], scale * intercept + shift, int(svm.n_iter_)
 
 
@@ -95,7 +95,8 @@ def fit_one_vs_rest(
     )
     regression.classes_ = classes
     regression.coef_ = np.vstack([coef for coef, _, _ in fits])
-    regression.intercept_ = np.array([intercept for _, intercept, _ in fits]) if regression.fit_intercept else 0.0
+    intercepts = np.array([intercept for _, intercept, _ in fits])
+    regression.intercept_ = intercepts if regression.fit_intercept or logits is not None else 0.0
     regression.n_iter_ = np.array([max(iterations for _, _, iterations in fits)], dtype=np.int32)
     regression.n_features_in_ = X.shape[1]
     return regression

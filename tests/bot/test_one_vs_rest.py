@@ -77,3 +77,11 @@ def test_a_logit_scale_that_is_not_positive_is_refused(scale: float) -> None:
     X, y = data(3)
     with pytest.raises(ValueError, match="the logit scale must be positive"):
         fit_one_vs_rest(regression(), X, y, logits=(scale, 0.0))
+
+
+def test_the_logit_shift_applies_without_a_fitted_intercept() -> None:
+    X, y = data(4)
+    svm = LinearSVC(C=3.0, tol=1e-8, max_iter=5000, fit_intercept=False, class_weight="balanced", random_state=42)
+    svm.fit(X, y)
+    fitted = fit_one_vs_rest(regression(C=3.0, fit_intercept=False), X, y, jobs=2, logits=(4.0, -1.5))
+    np.testing.assert_allclose(fitted.decision_function(X), 4.0 * svm.decision_function(X) - 1.5, atol=1e-3)
