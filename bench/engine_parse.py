@@ -9,7 +9,9 @@ a time. The held-out examples are the knowledge base's own questions, whose vect
 sentence featurizer's training cache (bot/vectors/, committed), so the featurizer looks them up
 there (see `reuse_training_vectors`) instead of running the encoder again: the encoder is what made
 one-by-one parsing of 18,000 examples take up to an hour.
-`--one-by-one` parses through `Agent.parse_message` with no cache, exactly as `rasa run` does.
+`--one-by-one` parses one message at a time with no cache, exactly as `rasa run` does.
+Each message carries its language in its metadata, as the gateway sends it (the respelling
+component reads it: bot/components/respelling.py).
 """
 
 from __future__ import annotations
@@ -77,9 +79,15 @@ def reuse_training_vectors() -> None:
     SentenceEmbeddingFeaturizer._embed_unscaled = embed  # type: ignore[method-assign]
 
 
-def parse_batches(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
-    """Parse `texts` through the model's NLU graph, BATCH messages per run."""
+def user_message(example: dict[str, Any]) -> Any:
+    """The example as the gateway sends it: its text, and its language (if known) in the metadata."""
     from rasa.core.channels.channel import UserMessage
+
+    return UserMessage(example["text"], metadata={"language": example["lang"]} if "lang" in example else None)
+
+
+def parse_batches(agent: Any, examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parse the examples through the model's NLU graph, BATCH messages per run."""
     from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -87,8 +95,8 @@ def parse_batches(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     target = processor.model_metadata.nlu_target
     tracker = DialogueStateTracker.from_events("bench", [])
     parsed: list[dict[str, Any]] = []
-    for start in range(0, len(texts), BATCH):
-        messages = [UserMessage(text) for text in texts[start : start + BATCH]]
+    for start in range(0, len(examples), BATCH):
+        messages = [user_message(example) for example in examples[start : start + BATCH]]
         results = processor.graph_runner.run(
             inputs={PLACEHOLDER_MESSAGE: messages, PLACEHOLDER_TRACKER: tracker}, targets=[target]
         )
@@ -104,11 +112,10 @@ async def parse_all(model: str, path: str, *, one_by_one: bool = False) -> list[
         reuse_training_vectors()
     agent = Agent.load(model)
     examples = json.loads(Path(path).read_text(encoding="utf-8"))
-    texts = [example["text"] for example in examples]
     if one_by_one:
-        parsed = [await agent.parse_message(text) for text in texts]
+        parsed = [await agent.processor.parse_message(user_message(example)) for example in examples]
     else:
-        parsed = parse_batches(agent, texts)
+        parsed = parse_batches(agent, examples)
     if len(parsed) != len(examples):
         raise SystemExit(f"parsed {len(parsed)} of {len(examples)} examples")
     return [example | outcome(result) for example, result in zip(examples, parsed)]

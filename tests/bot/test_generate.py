@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from generate import UNMARKED_COPIES, split, unmarked_copies
+from generate import UNMARKED_COPIES, nlu_document, split, unmarked_copies
 
 
 def test_copies_skip_plain_examples_and_existing_twins() -> None:
@@ -22,3 +22,12 @@ def test_split_adds_copies_to_training_only_in_listed_languages() -> None:
     assert train["vi"]["renew"] == [*data["vi"]["renew"], "lam moi itin", "gia han itin o dau", "itin het han"]
     assert train["es"]["renew"] == data["es"]["renew"]
     assert test == {}
+
+
+def test_each_intent_of_a_language_file_names_its_language() -> None:
+    document = nlu_document({"greet": ["xin chào", "chao ban"], "thanks": ["cảm ơn"]}, "vi")
+    assert document["nlu"] == [
+        {"intent": "greet", "metadata": {"language": "vi"}, "examples": "- xin chào\n- chao ban\n"},
+        {"intent": "thanks", "metadata": {"language": "vi"}, "examples": "- cảm ơn\n"},
+    ]
+    assert "metadata" not in nlu_document({"greet": ["hi"]})["nlu"][0]  # the held-out file: no one language
