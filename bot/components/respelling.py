@@ -1,9 +1,10 @@
-"""Vietnamese typed without its marks, and Arabic typed in Latin letters, respelled for the encoder.
+"""Vietnamese without its marks, Arabic in Latin letters and Japanese in kana, respelled for the encoder.
 
-People often type Vietnamese without diacritics ("thoi toi di day") and Arabic in Latin letters with
-digits for the sounds Latin lacks ("3andi so2al", Arabizi). The n-gram features do not mind: the
-tokenizer folds the marks, and the training examples are written both ways. The sentence encoder
-does: its vector of "thoi toi di day" is not that of "thôi tôi đi đây", and it reads Arabizi poorly.
+People often type Vietnamese without diacritics ("thoi toi di day"), Arabic in Latin letters with
+digits for the sounds Latin lacks ("3andi so2al", Arabizi) and Japanese in kana only
+("ぜいきんのしょるい"). The n-gram features do not mind much: the tokenizer folds the marks, and
+the training examples are written all these ways. The sentence encoder does: its vector of
+"thoi toi di day" is not that of "thôi tôi đi đây", and it reads Arabizi and kana-only text poorly.
 So, for the encoder only, this component writes such a message the way the training examples of
 its language write it:
 
@@ -13,6 +14,9 @@ its language write it:
   Arabic word of the training examples with the same skeleton, after the same previous word where
   it can. The article ("el", "al") joins the next word. Words of the English examples ("IRS",
   "form") stay, unless they have a digit that stands for a letter ("3an").
+- Japanese with no kanji: from the first character on, the longest run of kana that the Japanese
+  training examples write in kanji (read by pykakasi, at training only) takes that spelling
+  ("しょるい" -> "書類"). Words the examples write in kana ("ありがとう") stay in kana.
 
 The tables are built in `train()` from the training examples only, whose language the generated
 training data gives (the intent's metadata), so a held-out example never informs its own
@@ -24,6 +28,7 @@ learns from both spellings as typed (respelling them too measured worse).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -51,6 +56,9 @@ _WORD = re.compile(r"[^\W_]+")
 _START = "\0"
 """The previous word of a message's first word."""
 
+_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_KANA_WORD = re.compile("[\u3041-\u309f]{2,}")
 _VIETNAMESE_MARKED = re.compile("[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
 
 _ARABIC_WORD = re.compile("^[\u0621-\u064a\u067e\u0686\u06a4\u06af]+$")
@@ -81,6 +89,7 @@ _LATIN_SKELETON = (  # longest first; upper case marks a letter already read
     ("5", "X"), ("7", "H"), ("3", "3"), ("2", "2"), ("9", "2"), ("8", "2"), ("q", "2"), ("6", "T"),
     ("p", "B"), ("v", "F"), ("g", "J"), ("x", "KS"),
 )  # fmt: skip
+_FIRST_CONSONANTS = {"و": "w", "ي": "y"}
 _ARTICLES = frozenset({"el", "al", "il", "l"})
 _ARABIC_ARTICLE = "ال"
 _ARTICLE_KEY = "l"
@@ -94,23 +103,24 @@ def fold_vietnamese(word: str) -> str:
 
 
 def arabic_skeleton(word: str) -> str:
-    """The consonants of an Arabic word in Arabizi's terms: "ضرائب" -> "dr2b"."""
+    """The consonants of an Arabic word in Arabizi's terms: "ضرائب" -> "dr2b", "عنواني" -> "3nn"."""
     word = _ARABIC_MARKS.sub("", word)
     if word[:1] in "أإآ":  # a first hamza is a vowel to Arabizi ("ana" = أنا)
         word = "ا" + word[1:]
-    return _squeeze("".join(_ARABIC_SKELETON.get(char, "?") for char in word))
+    codes = [_ARABIC_SKELETON.get(char, "?") for char in word]
+    if word[:1] in _FIRST_CONSONANTS:  # a first waw or yeh is a consonant ("wein" = وين, "ya3ni" = يعني)
+        codes[0] = _FIRST_CONSONANTS[word[0]]
+    return "".join(code for i, code in enumerate(codes) if not (i and code and code == codes[i - 1]))
 
 
 def latin_skeleton(word: str) -> str:
-    """The consonants of an Arabizi word: "dara2eb" -> "dr2b", "3andi" -> "3nd"."""
-    word = re.sub("^[aeiouy]+", "", word.lower())
+    """The consonants of an Arabizi word: "dara2eb" -> "dr2b", "3enwani" -> "3nn"."""
+    word = re.sub(r"(.)\1+", r"\1", word.lower())  # a doubled letter is one (shadda: "mowazzaf")
+    word = re.sub("^[aeiou]+", "", word)
     for latin, letter in _LATIN_SKELETON:
         word = word.replace(latin, letter)
-    return _squeeze(re.sub("[aeiouwy]", "", word).lower())
-
-
-def _squeeze(skeleton: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", skeleton)
+    first = word[:1] if word[:1] in "wy" else ""
+    return first + re.sub("[aeiouwy]", "", word[len(first) :]).lower()
 
 
 def _most_common(counts: dict[str, Counter[str]]) -> dict[str, str]:
@@ -124,14 +134,17 @@ def _context(previous: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Respeller:
-    """Tables from training examples: Vietnamese by unmarked word, Arabic by Latin skeleton.
+    """Tables from training examples: Vietnamese by unmarked word, Arabic by Latin skeleton,
+    Japanese by reading.
 
-    Each table maps "previous key<TAB>key" and "key" to a word; `english` holds the words of the
-    English examples, which Arabizi leaves as they are."""
+    The Vietnamese and Arabic tables map "previous key<TAB>key" and "key" to a word; `english` holds
+    the words of the English examples, which Arabizi leaves as they are; `japanese` maps a reading
+    in kana to its spelling in the examples (itself for words they write in kana)."""
 
     vietnamese: dict[str, str]
     arabic: dict[str, str]
     english: frozenset[str]
+    japanese: dict[str, str]
 
     @classmethod
     def build(cls, examples: Iterable[tuple[str, str]]) -> Respeller:
@@ -139,6 +152,8 @@ class Respeller:
         vietnamese: dict[str, Counter[str]] = defaultdict(Counter)
         arabic: dict[str, Counter[str]] = defaultdict(Counter)
         english: set[str] = set()
+        japanese: dict[str, Counter[str]] = defaultdict(Counter)
+        read = None
         for text, language in examples:
             if language == "en":
                 english.update(word.lower() for word in _WORD.findall(text))
@@ -161,7 +176,18 @@ class Respeller:
                     if word.startswith(_ARABIC_ARTICLE) and len(word) > 3:  # "المحكمة" also as "محكمة"
                         arabic[arabic_skeleton(word[2:])][word[2:]] += 1
                     previous = key
-        return cls(_most_common(vietnamese), _most_common(arabic), frozenset(english))
+            elif language == "ja":
+                if read is None:
+                    import pykakasi  # training only: the tables need no reader
+
+                    read = pykakasi.kakasi().convert
+                for segment in read(text):
+                    spelling, reading = segment["orig"], segment["hira"]
+                    if _KANJI.search(spelling) and len(reading) > 1 and _HIRAGANA.match(reading):
+                        japanese[reading][spelling] += 1
+                    elif _KANA_WORD.fullmatch(spelling):
+                        japanese[spelling][spelling] += 1
+        return cls(_most_common(vietnamese), _most_common(arabic), frozenset(english), _most_common(japanese))
 
     def respell(self, text: str, language: Optional[str]) -> Optional[str]:
         """`text` as the training examples of `language` write it, or None if it stays as it is."""
@@ -169,6 +195,8 @@ class Respeller:
             respelled = self._vietnamese(text)
         elif language == "ar" and _mostly_latin(text):
             respelled = self._arabic(text)
+        elif language == "ja" and _HIRAGANA.search(text) and not _KANJI.search(text):
+            respelled = self._japanese(text)
         else:
             return None
         return respelled if respelled != text else None
@@ -187,13 +215,14 @@ class Respeller:
 
     def _arabic(self, text: str) -> str:
         pieces: list[str] = []
-        previous, article, end = _START, None, 0
+        previous, end = _START, 0
+        article: Optional[tuple[str, str]] = None
         for match in _WORD.finditer(text):
             between, word = text[end : match.start()], match.group()
             end = match.end()
             lower = word.lower()
             if lower in _ARTICLES and article is None:
-                article = between + word  # kept back until the next word shows whether it joins it
+                article = (between, word)  # kept back until the next word shows whether it joins it
                 continue
             key = None
             if word.isascii() and not word.isdigit() and (lower not in self.english or _DIGIT_LETTERS.search(lower)):
@@ -204,12 +233,12 @@ class Respeller:
                 previous, arabic = found
                 if article and not arabic.startswith(_ARABIC_ARTICLE):
                     arabic = _ARABIC_ARTICLE + arabic
-                pieces.append((article[: len(article) - len(article.lstrip())] if article else between) + arabic)
+                pieces.append((article[0] if article else between) + arabic)
             else:
-                pieces.append((article or "") + between + word)
+                pieces.append(("".join(article) if article else "") + between + word)
                 previous = _START
             article = None
-        pieces.append((article or "") + text[end:])
+        pieces.append(("".join(article) if article else "") + text[end:])
         return "".join(pieces)
 
     def _arabic_word(self, previous: str, keys: list[str]) -> Optional[tuple[str, str]]:
@@ -220,16 +249,40 @@ class Respeller:
                 return key, word
         return None
 
+    def _japanese(self, text: str) -> str:
+        longest = self._longest_reading
+        pieces, start = [], 0
+        while start < len(text):
+            for end in range(min(len(text), start + longest), start, -1):
+                spelling = self.japanese.get(text[start:end])
+                if spelling:
+                    pieces.append(spelling)
+                    start = end
+                    break
+            else:
+                pieces.append(text[start])
+                start += 1
+        return "".join(pieces)
+
+    @functools.cached_property
+    def _longest_reading(self) -> int:
+        return max(map(len, self.japanese), default=0)
+
     def to_json(self) -> str:
         """The tables as JSON, keys sorted (the same examples give the same file)."""
-        tables = {"vietnamese": self.vietnamese, "arabic": self.arabic, "english": sorted(self.english)}
+        tables = {
+            "vietnamese": self.vietnamese,
+            "arabic": self.arabic,
+            "english": sorted(self.english),
+            "japanese": self.japanese,
+        }
         return json.dumps(tables, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, document: str) -> Respeller:
         """The tables `to_json` wrote."""
         tables = json.loads(document)
-        return cls(tables["vietnamese"], tables["arabic"], frozenset(tables["english"]))
+        return cls(tables["vietnamese"], tables["arabic"], frozenset(tables["english"]), tables["japanese"])
 
 
 def _mostly_latin(text: str) -> bool:
@@ -268,7 +321,7 @@ class EncoderRespeller(GraphComponent):
         execution_context: ExecutionContext,
     ) -> EncoderRespeller:
         """An untrained respeller: it respells nothing."""
-        return cls(model_storage, resource, Respeller({}, {}, frozenset()))
+        return cls(model_storage, resource, Respeller({}, {}, frozenset(), {}))
 
     @classmethod
     def load(

@@ -22,6 +22,9 @@ EXAMPLES = [
     ("شو صار بعناوين الناس", "ar"),
     ("3andi so2al", "ar"),  # Arabizi in the training data: not a source of Arabic words
     ("what is the IRS form for my address", "en"),
+    ("税金の書類を教えて", "ja"),
+    ("IRSの誤りを認めた", "ja"),
+    ("ありがとうございます", "ja"),
 ]
 
 
@@ -35,6 +38,10 @@ def test_skeletons_of_arabic_and_arabizi_meet() -> None:
     assert arabic_skeleton("عندي") == latin_skeleton("3andi") == "3nd"
     assert arabic_skeleton("أنا") == latin_skeleton("ana") == "n"  # a first hamza is a vowel
     assert arabic_skeleton("خلاص") == latin_skeleton("5alas") == latin_skeleton("khalas") == "xls"
+    assert arabic_skeleton("عنواني") == latin_skeleton("3enwani") == "3nn" != arabic_skeleton("عن")  # not squeezed
+    assert arabic_skeleton("موظف") == latin_skeleton("mowazzaf") == "mzf"  # a doubled letter is one
+    assert arabic_skeleton("وين") == latin_skeleton("wein") == "wn" != latin_skeleton("ana")  # a first w or y stays
+    assert arabic_skeleton("اللي") == latin_skeleton("elli") == "l"
 
 
 def test_unmarked_vietnamese_gets_the_marks_of_the_training_examples(respeller: Respeller) -> None:
@@ -53,12 +60,20 @@ def test_the_previous_word_chooses_between_spellings() -> None:
 def test_arabizi_gets_the_arabic_words_of_the_training_examples(respeller: Respeller) -> None:
     assert respeller.respell("3andi so2al 3an el dara2eb", "ar") == "عندي سؤال عن الضرائب"
     assert respeller.respell("shu sar b3anawin el nas?", "ar") == "شو صار بعناوين الناس?"
+    assert respeller.respell("3andi so2al, el dara2eb", "ar") == "عندي سؤال, الضرائب"  # what precedes "el" stays
 
 
 def test_arabizi_keeps_english_words_and_unknown_ones(respeller: Respeller) -> None:
     assert respeller.respell("el IRS 3andi form", "ar") == "el IRS عندي form"
     assert respeller.respell("3andi xyzzy", "ar") == "عندي xyzzy"
     assert respeller.respell("el", "ar") is None  # an article with nothing after it stays
+
+
+def test_kana_only_japanese_gets_the_kanji_of_the_training_examples(respeller: Respeller) -> None:
+    assert respeller.respell("ぜいきんのしょるい おしえて", "ja") == "税金の書類 教えて"
+    assert respeller.respell("IRSのあやまりをみとめた？", "ja") == "IRSの誤りを認めた？"
+    assert respeller.respell("しょるい、ありがとうございます", "ja") == "書類、ありがとうございます"  # kana words stay
+    assert respeller.respell("ありがとうございます", "ja") is None
 
 
 @pytest.mark.parametrize(
@@ -71,6 +86,8 @@ def test_arabizi_keeps_english_words_and_unknown_ones(respeller: Respeller) -> N
         ("عندي سؤال عن الضرائب in the IRS", "ar"),  # mostly Arabic script
         ("3andi so2al", "fa"),
         ("xyzzy plugh", "vi"),  # nothing the tables know
+        ("税金のしょるい", "ja"),  # some kanji already: left as typed
+        ("ぜいきんのしょるい", "zh-Hans"),
         ("", "vi"),
     ],
 )
