@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -106,6 +107,21 @@ def tracker_events(live_stack: Stack, session_id: str) -> list[dict[str, Any]]:
     )
     events: list[dict[str, Any]] = response.json()["events"]
     return events
+
+
+def test_the_engine_reads_the_language_the_gateway_sends_and_stores_no_respelling(
+    gateway: httpx.Client, live_stack: Stack
+) -> None:
+    question = "lam sao de biet dia chi cua toi co bi gui cho ICE khong"  # Vietnamese without its marks
+    parsed = {}
+    for lang in ("vi", "en"):
+        reply = ask(gateway, question, lang=lang)
+        [user] = [e for e in tracker_events(live_stack, reply["session_id"]) if e["event"] == "user"]
+        assert user["parse_data"]["metadata"]["language"] == lang
+        assert json.dumps(user, ensure_ascii=False).isascii()  # no respelled "địa chỉ" was kept
+        parsed[lang] = user["parse_data"]["intent_ranking"]
+    # Only the sentence vector of the respelled text (bot/components/respelling.py) tells the two apart.
+    assert parsed["vi"] != parsed["en"]
 
 
 def test_delete_forgets_the_session(gateway: httpx.Client, live_stack: Stack) -> None:
