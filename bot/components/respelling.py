@@ -105,7 +105,7 @@ def fold_vietnamese(word: str) -> str:
 def arabic_skeleton(word: str) -> str:
     """The consonants of an Arabic word in Arabizi's terms: "ضرائب" -> "dr2b", "عنواني" -> "3nn"."""
     word = _ARABIC_MARKS.sub("", word)
-    if word[:1] in "أإآ":  # a first hamza is a vowel to Arabizi ("ana" = أنا)
+    if word.startswith(("أ", "إ", "آ")):  # a first hamza is a vowel to Arabizi ("ana" = أنا)
         word = "ا" + word[1:]
     codes = [_ARABIC_SKELETON.get(char, "?") for char in word]
     if word[:1] in _FIRST_CONSONANTS:  # a first waw or yeh is a consonant ("wein" = وين, "ya3ni" = يعني)
