@@ -39,6 +39,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from components.one_vs_rest import fit_one_vs_rest
+from components.source import SourceFingerprinted
 
 LOSSES = ("logistic", "squared_hinge")
 
@@ -47,7 +48,7 @@ TRUSTED = frozenset({"scipy.sparse._csr.csr_matrix"})
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+class TfidfLogisticRegressionClassifier(SourceFingerprinted, LogisticRegressionClassifier):
     """Intent classifier: TF-IDF weighting, then a one-vs-rest linear model with sigmoid probabilities."""
 
     @staticmethod

@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.respelling import RESPELLED
+from components.source import SourceFingerprinted
 from components.vector_cache import VectorCache
 
 
@@ -39,7 +40,7 @@ def encoder_id() -> Text:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+class SentenceEmbeddingFeaturizer(SourceFingerprinted, DenseFeaturizer, GraphComponent):
     """One multilingual-e5-small vector per message, as a dense sentence feature of its text."""
 
     @staticmethod

@@ -14,9 +14,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT, INTENT_RESPONSE_KEY, TEXT
 
+from components.source import SourceFingerprinted
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class NumberKeepingCountVectorsFeaturizer(CountVectorsFeaturizer):
+class NumberKeepingCountVectorsFeaturizer(SourceFingerprinted, CountVectorsFeaturizer):
     """CountVectorsFeaturizer without the digits-to-__NUMBER__ replacement."""
 
     def _process_tokens(self, tokens: List[Text], attribute: Text = TEXT) -> List[Text]:

@@ -45,6 +45,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.folding import fold_latin
+from components.source import SourceFingerprinted
 
 RESPELLED = "respelled_text"
 """The message attribute that holds the respelled text, for the sentence featurizer."""
@@ -299,7 +300,7 @@ def _language(message: Message) -> Optional[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class EncoderRespeller(GraphComponent):
+class EncoderRespeller(SourceFingerprinted, GraphComponent):
     """Respells a message for the sentence featurizer (`RESPELLED`); its text stays as typed."""
 
     @staticmethod

@@ -20,6 +20,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from components.folding import fold_latin
+from components.source import SourceFingerprinted
 from knowledge import fold_digits
 
 _EMOJI = regex.compile(
@@ -52,7 +53,7 @@ _PIECES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\p{Han}\p{Hiragana
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class MultilingualTokenizer(WhitespaceTokenizer):
+class MultilingualTokenizer(SourceFingerprinted, WhitespaceTokenizer):
     """Whitespace tokens, with Han and Kana split into characters and only real emoji removed."""
 
     @staticmethod
