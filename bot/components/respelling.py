@@ -60,7 +60,6 @@ _START = "\0"
 _KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _KANA_WORD = re.compile("[\u3041-\u309f]{2,}")
-_VIETNAMESE_MARKED = re.compile("[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
 
 _ARABIC_WORD = re.compile("^[\u0621-\u064a\u067e\u0686\u06a4\u06af]+$")
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670]")
@@ -158,7 +157,7 @@ class Respeller:
         for text, language in examples:
             if language == "en":
                 english.update(word.lower() for word in _WORD.findall(text))
-            elif language == "vi" and _VIETNAMESE_MARKED.search(text):
+            elif language == "vi" and fold_latin(text) != text:  # typed with marks (as generate.py tells)
                 previous = _START
                 for word in (word.lower() for word in _WORD.findall(text)):
                     key = fold_vietnamese(word)

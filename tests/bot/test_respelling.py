@@ -50,6 +50,11 @@ def test_unmarked_vietnamese_gets_the_marks_of_the_training_examples(respeller: 
     assert respeller.respell("ma so ITIN la gi, xin chao", "vi") == "mã số itin là gì, xin chao"  # unknown words stay
 
 
+def test_an_example_whose_only_mark_is_a_letter_with_two_marks_counts() -> None:
+    respeller = Respeller.build([("mở menu", "vi")])  # ở: a horn and a hook
+    assert respeller.respell("mo menu", "vi") == "mở menu"
+
+
 def test_the_previous_word_chooses_between_spellings() -> None:
     respeller = Respeller.build([("mã số thuế", "vi"), ("thứ ba, thứ tư", "vi"), ("số ba", "vi"), ("số ba", "vi")])
     assert respeller.respell("thu ba", "vi") == "thứ ba"
