@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 from components.embeddings import encoder_id
+from components.khmer import spaced_khmer
 from components.vector_cache import VectorCache
 
 BOT = Path(__file__).resolve().parent
@@ -51,7 +52,7 @@ def main() -> int:
     if not texts:
         raise SystemExit("no training examples in data/generated: run make model first")
     cache = VectorCache(cache_directory(BOT / "config.yml"), encoder_id())
-    dropped = cache.compact(texts)
+    dropped = cache.compact([spaced_khmer(text) for text in texts])  # the texts as the encoder reads them
     chunks = len(list(cache.directory.glob("vectors-*.npz")))
     print(f"kept {len(cache)} vectors for {len(set(texts))} training examples in {chunks} chunks, dropped {dropped}")
     return 0

