@@ -34,6 +34,11 @@ def test_a_zero_width_space_between_words_becomes_a_space() -> None:
     assert spaced_khmer("ខ្ញុំ\u200bចង់\u200bដឹង itin") == "ខ្ញុំ ចង់ ដឹង itin"
 
 
+@pytest.mark.parametrize("text", ["hello\u200bworld", "\u200b", "itin\u200b ខ្ញុំ"])
+def test_a_zero_width_space_outside_khmer_stays(text: str) -> None:
+    assert spaced_khmer(text) == text
+
+
 def test_spacing_repeats() -> None:
     assert spaced_khmer(spaced_khmer(QUESTION)) == spaced_khmer(QUESTION)
 
