@@ -45,11 +45,14 @@ def checked_lookup(
     cached: Callable[[list[str]], np.ndarray], compute: Callable[[list[str]], np.ndarray], texts: list[str]
 ) -> np.ndarray:
     """`cached(texts)`, after recomputing a few of its rows with `compute`: a cache that does not give
-    the encoder's own vectors stops the run rather than skewing the figures."""
+    the encoder's own vectors stops the run rather than skewing the figures. The vectors may come
+    from another machine, so they are compared by `agree`, not bit for bit."""
+    from components.vector_cache import agree
+
     vectors = cached(texts)
     step = max(1, len(texts) // CHECKED_PER_BATCH)
     picked = list(range(0, len(texts), step))[:CHECKED_PER_BATCH]
-    if picked and not np.allclose(vectors[picked], compute([texts[i] for i in picked]), atol=1e-5):
+    if picked and not agree(vectors[picked], compute([texts[i] for i in picked])):
         raise SystemExit("cached sentence vectors differ from the encoder's")
     return vectors
 

@@ -94,6 +94,28 @@ def new_chunks_dropped(directory: Path) -> Iterator[None]:
             chunk.unlink()
 
 
+def parse_with_engine(model: Path, examples: Path, predictions: Path) -> None:
+    """Run bench/engine_parse.py (the engine's Python) on the examples; a failure stops the bench
+    with the helper's last line of error output, which says why."""
+    parse = subprocess.run(
+        [
+            str(ENGINE_BIN / "python"),
+            str(ROOT / "bench" / "engine_parse.py"),
+            str(model),
+            str(examples),
+            str(predictions),
+        ],
+        cwd=BOT,
+        env=engine_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if parse.returncode:
+        last = parse.stderr.strip().splitlines()[-1:] or ["no error output"]
+        raise SystemExit(f"bench/engine_parse.py failed (exit {parse.returncode}): {last[0]}")
+
+
 def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
     """Train one config on the training split and score it on the held-out split."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,19 +129,7 @@ def evaluate(config: Path, holdout: float, scale: int) -> dict[str, object]:
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         examples = held_out_examples(test_file)
         (Path(tmp) / "examples.json").write_text(json.dumps(examples, ensure_ascii=False))
-        subprocess.run(
-            [
-                str(ENGINE_BIN / "python"),
-                str(ROOT / "bench" / "engine_parse.py"),
-                str(model),
-                str(Path(tmp) / "examples.json"),
-                str(Path(tmp) / "predictions.json"),
-            ],
-            cwd=BOT,
-            env=engine_env(),
-            check=True,
-            capture_output=True,
-        )
+        parse_with_engine(model, Path(tmp) / "examples.json", Path(tmp) / "predictions.json")
         predictions = json.loads((Path(tmp) / "predictions.json").read_text(encoding="utf-8"))
         return {
             "config": str(config.relative_to(ROOT)),

@@ -1,4 +1,4 @@
-"""The training cache's compaction (components/vector_cache.py) and bot/compact_vectors.py."""
+"""The training cache (components/vector_cache.py): its compaction, bot/compact_vectors.py, and `agree`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import compact_vectors
 import numpy as np
 import pytest
-from components.vector_cache import VectorCache
+from components.vector_cache import TOLERANCE, VectorCache, agree
 
 ENCODER = "test-encoder"
 
@@ -69,3 +69,31 @@ def test_the_script_reads_generated_examples_and_the_configured_cache(tmp_path: 
     config.write_text("pipeline:\n  - name: A\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="config.yml names no training_cache"):
         compact_vectors.cache_directory(config)
+
+
+def test_vectors_of_the_same_text_from_another_machine_agree() -> None:
+    rng = np.random.default_rng(30)
+    stored = rng.normal(size=(4, 384)).astype(np.float32)
+    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    drift = rng.normal(size=stored.shape).astype(np.float32)
+    drift *= 0.5 * TOLERANCE / np.linalg.norm(drift, axis=1, keepdims=True)  # half the tolerance, any direction
+    assert agree(stored, stored + drift)
+    assert agree(stored[0], stored[0] + drift[0])  # one vector as a row
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v: v * 0.5,  # scaled: the classifier reads the length too
+        lambda v: v[::-1].copy(),  # another text's vector
+        lambda v: (
+            v + 2 * TOLERANCE * np.eye(1, v.shape[1], dtype=np.float32)
+        ),  # one component off by twice the tolerance
+        lambda v: v[:, :-1],  # another encoder's size
+    ],
+)
+def test_vectors_that_differ_more_do_not_agree(change) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(30)
+    stored = rng.normal(size=(4, 384)).astype(np.float32)
+    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    assert not agree(change(stored), stored)
