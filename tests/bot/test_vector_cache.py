@@ -71,10 +71,15 @@ def test_the_script_reads_generated_examples_and_the_configured_cache(tmp_path: 
         compact_vectors.cache_directory(config)
 
 
+def unit_rows(rng: np.random.Generator) -> np.ndarray:
+    """Four random unit vectors of the encoder's size, as stored vectors are."""
+    rows = rng.normal(size=(4, 384)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
 def test_vectors_of_the_same_text_from_another_machine_agree() -> None:
     rng = np.random.default_rng(30)
-    stored = rng.normal(size=(4, 384)).astype(np.float32)
-    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    stored = unit_rows(rng)
     drift = rng.normal(size=stored.shape).astype(np.float32)
     drift *= 0.5 * TOLERANCE / np.linalg.norm(drift, axis=1, keepdims=True)  # half the tolerance, any direction
     assert agree(stored, stored + drift)
@@ -93,7 +98,5 @@ def test_vectors_of_the_same_text_from_another_machine_agree() -> None:
     ],
 )
 def test_vectors_that_differ_more_do_not_agree(change) -> None:  # type: ignore[no-untyped-def]
-    rng = np.random.default_rng(30)
-    stored = rng.normal(size=(4, 384)).astype(np.float32)
-    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    stored = unit_rows(np.random.default_rng(30))
     assert not agree(change(stored), stored)
