@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     sms_operator: str = ""
     """Who runs the SMS line, named in the HELP reply; by default the host of public_url."""
     sms_db: str = "var/sms.sqlite3"
-    """SQLite file for opt-outs, SMS conversation state and delivered message ids."""
+    """Where opt-outs, SMS conversation state and delivered message ids are kept: an SQLite file
+    (one gateway), or a redis:// or rediss:// URL that several gateways share."""
     sms_ttl_days: float = Field(default=7, gt=0)
     """SMS conversation state and delivered-message replies expire after this many days."""
     redis_url: str = ""

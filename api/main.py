@@ -24,7 +24,7 @@ from api.rasa import RasaClient, RasaUnavailable
 from api.ratelimit import RateLimiter, limit_web_client
 from api.redaction import public_numbers
 from api.routes import chat, health, meta, page, sms
-from api.smsstore import SmsStore
+from api.smsstore import open_sms_store
 from knowledge import KnowledgeBase, load_knowledge
 from knowledge.langid import NgramLanguageDetector
 from knowledge.retrieval import TopicRetriever
@@ -57,7 +57,7 @@ def create_app(
         app.state.public_numbers = public_numbers(
             t.long + "\n" + t.short for topic in kb.topics for t in topic.text.values()
         )
-        app.state.sms_store = SmsStore(settings.sms_db, ttl_s=settings.sms_ttl_days * 86400)
+        app.state.sms_store = open_sms_store(settings.sms_db, ttl_s=settings.sms_ttl_days * 86400)
         app.state.rate_limiter = RateLimiter.from_settings(settings)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_s, transport=transport) as client:
             app.state.rasa = RasaClient(
@@ -69,7 +69,7 @@ def create_app(
             try:
                 yield
             finally:
-                app.state.sms_store.close()
+                await app.state.sms_store.close()
                 await app.state.rate_limiter.close()
 
     # No /docs or /redoc: FastAPI's would load Swagger UI and ReDoc from a CDN, a third party that

@@ -34,6 +34,8 @@ class Stack:
     sms_secret: str
     public_url: str
     """What the SMS webhooks are signed with, and the public URL Twilio signatures cover."""
+    actions: str
+    """The action server's URL (a second gateway's readiness check asks it)."""
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +75,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             twilio_token=sms["API_TWILIO_AUTH_TOKEN"],
             sms_secret=sms["API_SMS_SECRET"],
             public_url=sms["API_PUBLIC_URL"],
+            actions=f"http://127.0.0.1:{ports['actions']}",
         )
     finally:
         for process in reversed(processes.values()):

@@ -41,7 +41,7 @@ from api.ratelimit import RateLimiter
 from api.redaction import redact
 from api.routes.chat import DEGRADED_NOTICE, LANGUAGE_PREFIX, LANGUAGES_TITLE, REDACTED_NOTICE
 from api.signatures import valid_body_signature, valid_twilio_signature
-from api.smsstore import SmsStore
+from api.smsstore import SmsStore, SmsStoreUnavailable
 from api.smstext import fits, gsm_friendly, paginate, plain_text, twiml
 from knowledge import KnowledgeBase
 from knowledge.answers import LANGUAGES_PAYLOAD, MENU_PAYLOAD
@@ -198,30 +198,30 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
     translations = turn.translations
     redacted = redact(text, public=turn.public_numbers)  # before anything else sees the text
     text = redacted.text
-    state = store.load(number)
+    state = await store.load(number)
     current = state.get("lang") if state.get("lang") in kb.codes else None
     action = keywords.action(text)
-    if store.opted_out(number):
+    if await store.opted_out(number):
         if action != "start":
             return []  # opted out: nothing at all until START
-        store.opt_in(number)
+        await store.opt_in(number)
         code = keyword_language(keywords, text, current)
         return [confirmation(translations[code], keywords, settings, code, "start")]
     if action in ("stop", "help", "delete"):
         code = keyword_language(keywords, text, current)
         if action == "stop":
-            store.opt_out(number)
+            await store.opt_out(number)
         elif action == "delete":
             await rasa.forget(number)
-            store.forget(number)
+            await store.forget(number)
             return [confirmation(translations[code], keywords, settings, code, "delete")]
         if current is None or action == "stop":
-            store.save(number, state | {"lang": code, "seen": True})
+            await store.save(number, state | {"lang": code, "seen": True})
         return [confirmation(translations[code], keywords, settings, code, action)]
     if action == "more" and state.get("more"):
         code = current or "en"
         page, rest = paginate(state["more"], _more_line(translations[code], keywords, code))
-        store.save(number, state | {"more": rest})
+        await store.save(number, state | {"more": rest})
         return [page]
 
     message, is_payload = text.strip(), False
@@ -239,7 +239,7 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
     if message == LANGUAGES_PAYLOAD:
         code = current or "en"
         names = ", ".join(language.native for language in kb.languages)
-        store.save(number, state | {"choices": [], "more": "", "seen": True})
+        await store.save(number, state | {"choices": [], "more": "", "seen": True})
         return [f"{translations[code].gettext(LANGUAGES_TITLE)}: {names}"]
     if not is_payload:
         message = message.lstrip("/").strip() or "?"
@@ -269,7 +269,7 @@ async def answer(number: str, text: str, turn: SmsTurn) -> list[str]:
         else gsm_friendly(catalog.gettext(TEXTS["first"]).format(stop=keywords.word(choice.lang, "stop")))
     )
     page, rest = paginate(body, _more_line(catalog, keywords, choice.lang), footer)
-    store.save(number, {"lang": choice.lang, "choices": choices, "more": rest, "seen": True})
+    await store.save(number, {"lang": choice.lang, "choices": choices, "more": rest, "seen": True})
     return [page] if page else []
 
 
@@ -278,13 +278,23 @@ def _more_line(catalog: Translations, keywords: Keywords, code: str) -> str:
 
 
 async def _turn(turn: SmsTurn, channel: str, sender: str, message_id: str, text: str) -> list[str]:
+    """One delivery, or 503 while the store cannot be reached: without it an opt-out cannot be
+    checked, so nothing is sent (the gateway may deliver the message again later)."""
+    try:
+        return await _delivery(turn, channel, sender, message_id, text)
+    except SmsStoreUnavailable as exc:
+        logger.warning("sms.store_unavailable channel=%s error=%s", channel, type(exc.__cause__).__name__)
+        raise HTTPException(503, "sms store unavailable") from None
+
+
+async def _delivery(turn: SmsTurn, channel: str, sender: str, message_id: str, text: str) -> list[str]:
     """One delivery: the stored replies if this message id was seen before, else a new turn."""
     secret = turn.settings.secret_key.get_secret_value()
     # The raw number goes no further than this line. The "sms-" prefix tells the engine's tracker
     # store which retention period applies.
     number = "sms-" + keyed_hash(secret, "sms:" + sender)
     delivery = keyed_hash(secret, f"{channel}:{message_id}")
-    previous = turn.store.replies_for(delivery)
+    previous = await turn.store.replies_for(delivery)
     if previous is not None:
         logger.info("sms.duplicate channel=%s", channel)
         return previous
@@ -292,10 +302,10 @@ async def _turn(turn: SmsTurn, channel: str, sender: str, message_id: str, text:
     if await turn.limiter.retry_after("sms", number) is not None and turn.keywords.action(text) != "stop":
         return []
     started = time.monotonic()
-    for expired in turn.store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
+    for expired in await turn.store.purge():  # conversations past API_SMS_TTL_DAYS end in the engine too
         await turn.fallback.call(functools.partial(turn.rasa.forget, expired))  # skipped while it is down
     replies = await answer(number, text, turn)
-    turn.store.remember(delivery, replies)
+    await turn.store.remember(delivery, replies)
     logger.info("sms.reply channel=%s n=%d ms=%d", channel, len(replies), (time.monotonic() - started) * 1000)
     return replies
 

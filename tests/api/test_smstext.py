@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from api.smsstore import SmsStore
 from api.smstext import gsm_friendly, paginate, plain_text, twiml
 from knowledge.sms import is_gsm7, sms_segments
 
@@ -54,27 +51,6 @@ def test_pages_always_fit_three_segments(text: str) -> None:
 def test_twiml_escapes_and_may_be_empty() -> None:
     assert twiml([]) == '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
     assert "<Message>1 &lt; 2 &amp; 3 &gt; 2</Message>" in twiml(["1 < 2 & 3 > 2"])
-
-
-def test_opt_outs_survive_a_restart_and_state_expires(tmp_path: Path) -> None:
-    path = tmp_path / "sms.sqlite3"
-    store = SmsStore(path, ttl_s=3600)
-    store.opt_out("hash-1")
-    store.save("hash-1", {"lang": "es"})
-    store.remember("delivery-1", ["hola"])
-    store.close()
-    reopened = SmsStore(path, ttl_s=3600)
-    assert reopened.opted_out("hash-1") and not reopened.opted_out("hash-2")
-    assert reopened.load("hash-1") == {"lang": "es"}
-    assert reopened.replies_for("delivery-1") == ["hola"]
-    reopened.opt_in("hash-1")
-    assert not reopened.opted_out("hash-1")
-    reopened.close()
-    expired = SmsStore(path, ttl_s=0)
-    assert expired.load("hash-1") == {} and expired.replies_for("delivery-1") is None
-    assert expired.purge() == ["hash-1"]
-    assert expired.purge() == []
-    expired.close()
 
 
 def test_text_without_spaces_fills_the_page() -> None:

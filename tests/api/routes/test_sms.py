@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from xml.etree import ElementTree
 
 import httpx
@@ -19,6 +20,8 @@ from api.smstext import gsm_friendly
 from knowledge import load_knowledge
 from knowledge.sms import sms_segments
 from tests.conftest import SECRET, FakeRasa
+from tests.redis_server import redis_server
+from tools.stack import free_port
 
 KB = load_knowledge()
 TOKEN = "twilio-token-for-tests"
@@ -302,3 +305,49 @@ def test_identifying_numbers_never_reach_rasa_or_the_store_and_the_person_is_tol
     store = sms.app.state.sms_store  # type: ignore[attr-defined]
     dump = "\n".join(store._db.iterdump())
     assert "912-70-1234" not in dump and "912701234" not in dump
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    with redis_server(tmp_path) as url:
+        yield url
+
+
+def test_gateways_sharing_a_redis_store_share_opt_outs_pages_and_deliveries(
+    make_client: Callable[..., TestClient], rasa: FakeRasa, redis_url: str
+) -> None:
+    one, two = (make_client(twilio_auth_token=SecretStr(TOKEN), public_url=PUBLIC, sms_db=redis_url) for _ in range(2))
+    long_text = " ".join(["The IRS and ICE data sharing agreement explained in many words."] * 20)
+    rasa.replies = [{"recipient_id": "x", "text": long_text}]
+    [first] = messages(twilio_post(one, "tell me everything", "SM1"))
+    assert "Reply MORE for the rest." in first
+    [second] = messages(twilio_post(two, "more", "SM2"))  # the rest was kept where both gateways see it
+    assert second.split()[0] != first.split()[0] and "The IRS and ICE" in second
+    assert twilio_post(two, "more", "SM2").text == twilio_post(one, "more", "SM2").text  # a retry, to either
+    assert len(rasa.sent()) == 1
+    assert "START" in messages(twilio_post(one, "STOP", "SM3"))[0]
+    assert messages(twilio_post(two, "What is an ITIN?", "SM4")) == []  # opted out on every gateway
+    assert "STOP" in messages(twilio_post(two, "START", "SM5"))[0]
+    rasa.replies = [answer("for-me.itin")]
+    assert messages(twilio_post(one, "What is an ITIN?", "SM6")) != []
+    assert len(rasa.sent()) == 2
+
+
+def test_a_store_that_cannot_be_reached_is_503_and_nothing_is_sent(
+    make_client: Callable[..., TestClient], rasa: FakeRasa, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = f"redis://127.0.0.1:{free_port()}/0"
+    sms = make_client(
+        twilio_auth_token=SecretStr(TOKEN), public_url=PUBLIC, sms_secret=SecretStr(SMS_SECRET), sms_db=down
+    )
+    with caplog.at_level(logging.WARNING):
+        response = twilio_post(sms, "What is an ITIN?", "SM1")
+        generic = inbound(sms, {"from": NUMBER, "text": "What is an ITIN?", "id": "m1"})
+    assert (response.status_code, response.json()) == (503, {"detail": "sms store unavailable"})
+    assert (generic.status_code, generic.json()) == (503, {"detail": "sms store unavailable"})
+    assert rasa.sent() == []
+    assert [r.getMessage() for r in caplog.records if r.name == "api.routes.sms"] == [
+        "sms.store_unavailable channel=twilio error=ConnectionError",
+        "sms.store_unavailable channel=inbound error=ConnectionError",
+    ]
+    assert NUMBER not in caplog.text and NUMBER[2:] not in caplog.text
