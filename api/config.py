@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     """Redis URL (redis://host:6379/0); when set, rate limits are shared through it, else kept in memory."""
     rate_limit_per_minute: int = Field(default=30, ge=0)
     """Requests per minute per client (IP address on the web, number on SMS); 0 disables the limit."""
+    keep_alive_s: float = Field(default=20.0, gt=0)
+    """An idle keep-alive connection closes after this many seconds. Keep it longer than any client
+    or proxy in front keeps idle connections to the gateway (nginx's upstream keepalive_timeout,
+    a load balancer's idle timeout), so that none sends a request on a connection as it closes."""
     request_timeout_s: float = Field(default=15.0, gt=0)
     """A request (head and body) must arrive within this many seconds, else the server closes the
     connection: slowloris clients cannot hold connections open (api/server.py)."""

@@ -5,9 +5,11 @@
 - request line and headers together at most MAX_HEADER_BYTES (16 KB), else 431 and the connection
   closes;
 - a request (head and body) must arrive within API_REQUEST_TIMEOUT_S (15 s) of the connection's
-  start or of the end of the previous response, else the connection closes, with 408 when part of
-  a head had come: a slowloris client holds a connection only that long;
-- idle keep-alive connections close after KEEP_ALIVE_S;
+  start or, on a kept-alive connection, of its first byte, else the connection closes, with 408
+  when part of a head had come: a slowloris client holds a connection only that long;
+- idle keep-alive connections close after API_KEEP_ALIVE_S (20 s), longer than common clients keep
+  an idle connection (httpx 5 s, aiohttp 15 s): a client must never reuse a connection that the
+  server is closing at that moment, or its request is lost (bench/keepalive.py measures it);
 - no access log (it would record IP addresses), no Server header, no WebSockets;
 - X-Forwarded-For and X-Forwarded-Proto are believed only from API_TRUSTED_PROXIES (127.0.0.1 by
   default: a reverse proxy on the same machine).
@@ -26,10 +28,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.config import Settings, get_settings
 
-__all__ = ["KEEP_ALIVE_S", "MAX_HEADER_BYTES", "GuardedH11Protocol", "config", "main"]
+__all__ = ["MAX_HEADER_BYTES", "GuardedH11Protocol", "config", "main"]
 
 MAX_HEADER_BYTES = 16 * 1024
-KEEP_ALIVE_S = 5
 TIMEOUT_RESPONSE = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 TOO_LARGE_RESPONSE = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 
@@ -58,6 +59,11 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel_request_deadline()
         super().connection_lost(exc)
 
+    def data_received(self, data: bytes) -> None:
+        if self._request_deadline is None and self.conn.their_state is h11.IDLE:
+            self._arm_request_deadline()  # the first bytes of a request on a kept-alive connection
+        super().data_received(data)
+
     def handle_events(self) -> None:
         if self.conn.their_state is h11.IDLE and _head_too_large(self.conn.trailing_data[0]):
             self.logger.warning("Request header fields too large.")
@@ -69,9 +75,15 @@ class GuardedH11Protocol(H11Protocol):
             self._cancel_request_deadline()  # the whole request is in (or the connection is done)
 
     def on_response_complete(self) -> None:
-        if not self.transport.is_closing():
-            self._arm_request_deadline()  # for the next request on this connection
+        # From here the connection is idle, and uvicorn's keep-alive timer closes it unless a request
+        # starts (data_received arms the deadline then). Part of a pipelined request may already be
+        # waiting in the buffer (uvicorn handles a whole one at once): its deadline starts now.
         super().on_response_complete()
+        started = self.conn.their_state is h11.SEND_BODY or (
+            self.conn.their_state is h11.IDLE and bool(self.conn.trailing_data[0])
+        )
+        if started and self._request_deadline is None and not self.transport.is_closing():
+            self._arm_request_deadline()
 
     def _arm_request_deadline(self) -> None:
         self._cancel_request_deadline()
@@ -115,7 +127,7 @@ def config(settings: Settings, *, host: str, port: int, app: str = "api.main:cre
         http=Protocol,
         ws="none",
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-        timeout_keep_alive=KEEP_ALIVE_S,
+        timeout_keep_alive=settings.keep_alive_s,
         timeout_graceful_shutdown=5,
         access_log=False,
         server_header=False,

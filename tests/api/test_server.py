@@ -23,6 +23,7 @@ from api.server import config
 from tools import stack
 
 REQUEST_TIMEOUT_S = 2
+KEEP_ALIVE_S = 6
 PER_MINUTE = 5
 BOUND_S = 30.0
 """How long a test waits for the server to act; far above REQUEST_TIMEOUT_S on a busy machine."""
@@ -44,6 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "API_ACTIONS_URL": unreachable,
         "API_SMS_DB": str(directory / "sms.sqlite3"),
         "API_REQUEST_TIMEOUT_S": str(REQUEST_TIMEOUT_S),
+        "API_KEEP_ALIVE_S": str(KEEP_ALIVE_S),
         "API_RATE_LIMIT_PER_MINUTE": str(PER_MINUTE),
     }
     port = stack.free_port()
@@ -173,6 +175,76 @@ def test_a_body_that_never_finishes_is_dropped_without_an_answer(server: Server)
 def test_an_idle_connection_is_closed(server: Server) -> None:
     with connect(server) as sock:
         assert sock.recv(65536) == b""
+
+
+HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: aclara\r\n\r\n"
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response from a connection that stays open (Content-Length bodies only)."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {received!r}"
+        received += chunk
+    head, body = received.split(b"\r\n\r\n", 1)
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "closed in the body"
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def dribble_until_closed(sock: socket.socket) -> bytes | None:
+    """Send one more header line every 0.2 s until the server closes; what it sent last, or None if
+    it never closed within BOUND_S."""
+    deadline = time.monotonic() + BOUND_S
+    while time.monotonic() < deadline:
+        try:
+            sock.sendall(b"X-Slow: 1\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            return b""
+        if select.select([sock], [], [], 0.2)[0]:
+            try:
+                return sock.recv(65536)
+            except ConnectionResetError:
+                return b""
+    return None
+
+
+def test_a_kept_alive_connection_waits_for_the_next_request_until_its_keep_alive_ends(server: Server) -> None:
+    # Longer than the request timeout: a client (or a proxy) that keeps connections idle for a while
+    # must not find them closed under its next request (bench/keepalive.py).
+    with connect(server) as sock:
+        sock.sendall(HEALTHZ)
+        assert status(read_response(sock)) == 200
+        time.sleep(REQUEST_TIMEOUT_S + 1)
+        sock.sendall(HEALTHZ)
+        assert status(read_response(sock)) == 200
+        idle = time.monotonic()
+        assert sock.recv(65536) == b""  # then it closes
+        assert time.monotonic() - idle > REQUEST_TIMEOUT_S
+
+
+def test_a_request_begun_on_a_kept_alive_connection_must_arrive_in_time(server: Server) -> None:
+    with connect(server) as sock:
+        sock.sendall(HEALTHZ)
+        assert status(read_response(sock)) == 200
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: aclara\r\n")  # a head that never ends
+        last = dribble_until_closed(sock)
+    assert last is not None, "a slow request kept a kept-alive connection open"
+    assert last == b"" or last.startswith(b"HTTP/1.1 408 Request Timeout"), last
+
+
+def test_a_pipelined_request_left_unfinished_must_arrive_in_time(server: Server) -> None:
+    with connect(server) as sock:
+        sock.sendall(HEALTHZ + b"GET / HTTP/1.1\r\nHost: aclara\r\n")  # and then nothing
+        assert status(read_response(sock)) == 200
+        # The request timeout, not the keep-alive, ends it: the deadline starts with the response.
+        assert sock.recv(65536).startswith(b"HTTP/1.1 408 Request Timeout")
 
 
 def test_responses_carry_security_headers_and_no_server_header(server: Server) -> None:
