@@ -7,9 +7,9 @@
 - a request (head and body) must arrive within API_REQUEST_TIMEOUT_S (15 s) of the connection's
   start or, on a kept-alive connection, of its first byte, else the connection closes, with 408
   when part of a head had come: a slowloris client holds a connection only that long;
-- idle keep-alive connections close after API_KEEP_ALIVE_S (20 s), longer than common clients keep
-  an idle connection (httpx 5 s, aiohttp 15 s): a client must never reuse a connection that the
-  server is closing at that moment, or its request is lost (bench/keepalive.py measures it);
+- idle keep-alive connections close after API_KEEP_ALIVE_S (20 s), longer than clients such as
+  httpx (5 s) keep an idle connection: a client must never reuse a connection that the server is
+  closing at that moment, or its request is lost (bench/keepalive.py measures it);
 - no access log (it would record IP addresses), no Server header, no WebSockets;
 - X-Forwarded-For and X-Forwarded-Proto are believed only from API_TRUSTED_PROXIES (127.0.0.1 by
   default: a reverse proxy on the same machine).
