@@ -1,9 +1,10 @@
-"""Shared fixtures: settings, a fake Rasa boundary, and a client for the gateway."""
+"""Shared fixtures: settings, a fake Rasa boundary, a client for the gateway, and a private redis-server."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from api.config import Settings
 from api.main import create_app
 from knowledge import KnowledgeBase, load_knowledge
 from tests.live import live_stack  # noqa: F401  (session fixture for integration and browser tests)
+from tests.redis_server import redis_server
 
 SECRET = "test-secret-key-0123456789"
 
@@ -107,3 +109,10 @@ def make_client(
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of the test's own (tests/redis_server.py), stopped after it."""
+    with redis_server(tmp_path) as url:
+        yield url

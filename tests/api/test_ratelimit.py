@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import redis
@@ -18,7 +17,6 @@ from api.ratelimit import KEY_CHARS, WINDOW_S, MemoryCounter, RateLimiter, Redis
 from api.signatures import body_signature
 from tests.api.routes.test_sms import NUMBER, PUBLIC, SMS_SECRET, TOKEN, messages, twilio_post
 from tests.conftest import SECRET, FakeRasa
-from tests.redis_server import redis_server
 from tools.stack import free_port
 
 IP = "203.0.113.7"
@@ -114,12 +112,6 @@ def test_an_unreachable_redis_limits_nothing_and_says_so_once(caplog: pytest.Log
     with caplog.at_level(logging.INFO, logger="api.ratelimit"):
         assert asyncio.run(run()) == [None, None, None]
     assert [r.getMessage() for r in caplog.records] == ["ratelimit.unavailable error=ConnectionError"]
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    with redis_server(tmp_path) as url:
-        yield url
 
 
 def test_gateways_sharing_a_redis_share_the_counts(redis_url: str) -> None:

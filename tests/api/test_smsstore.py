@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import redis
 
 from api.smsstore import RedisSmsStore, SmsStore, SmsStoreUnavailable, SqliteSmsStore, open_sms_store
-from tests.redis_server import redis_server
 from tools.stack import free_port
 
 Opener = Callable[[float], SmsStore]
@@ -18,13 +17,9 @@ Opener = Callable[[float], SmsStore]
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    if request.param == "sqlite":
-        location = str(tmp_path / "sms.sqlite3")
-        yield lambda ttl_s: open_sms_store(location, ttl_s=ttl_s)
-    else:
-        with redis_server(tmp_path) as url:
-            yield lambda ttl_s: open_sms_store(url, ttl_s=ttl_s)
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    location = str(tmp_path / "sms.sqlite3") if request.param == "sqlite" else request.getfixturevalue("redis_url")
+    return lambda ttl_s: open_sms_store(location, ttl_s=ttl_s)
 
 
 def test_the_location_chooses_the_backend(tmp_path: Path) -> None:
@@ -90,29 +85,27 @@ def test_a_forgotten_number_is_not_purged_later(opener: Opener) -> None:
     asyncio.run(scenario())
 
 
-def test_redis_keys_hold_only_hashes_and_replies(tmp_path: Path) -> None:
-    with redis_server(tmp_path) as url:
+def test_redis_keys_hold_only_hashes_and_replies(redis_url: str) -> None:
+    async def scenario() -> None:
+        store = open_sms_store(redis_url, ttl_s=60)
+        await store.save("sms-abc123", {"lang": "es"})
+        await store.opt_out("sms-def456")
+        await store.remember("delivery-9", ["hola"])
+        await store.close()
 
-        async def scenario() -> None:
-            store = open_sms_store(url, ttl_s=60)
-            await store.save("sms-abc123", {"lang": "es"})
-            await store.opt_out("sms-def456")
-            await store.remember("delivery-9", ["hola"])
-            await store.close()
-
-        asyncio.run(scenario())
-        client = redis.Redis.from_url(url)
-        keys = sorted(k.decode() for k in client.keys("*"))
-        assert keys == [
-            "aclara:sms:active",
-            "aclara:sms:conversation:sms-abc123",
-            "aclara:sms:delivery:delivery-9",
-            "aclara:sms:optout",
-        ]
-        assert 0 < client.pttl("aclara:sms:conversation:sms-abc123") <= 60_000
-        assert 0 < client.pttl("aclara:sms:delivery:delivery-9") <= 60_000
-        assert client.ttl("aclara:sms:optout") == -1  # kept until START
-        client.close()
+    asyncio.run(scenario())
+    client = redis.Redis.from_url(redis_url)
+    keys = sorted(k.decode() for k in client.keys("*"))
+    assert keys == [
+        "aclara:sms:active",
+        "aclara:sms:conversation:sms-abc123",
+        "aclara:sms:delivery:delivery-9",
+        "aclara:sms:optout",
+    ]
+    assert 0 < client.pttl("aclara:sms:conversation:sms-abc123") <= 60_000
+    assert 0 < client.pttl("aclara:sms:delivery:delivery-9") <= 60_000
+    assert client.ttl("aclara:sms:optout") == -1  # kept until START
+    client.close()
 
 
 def test_an_unreachable_redis_raises_a_clear_error() -> None:

@@ -19,7 +19,6 @@ from api.signatures import body_signature, twilio_signature
 from knowledge import load_knowledge
 from knowledge.sms import sms_segments
 from tests.live import Stack
-from tests.redis_server import redis_server
 from tools import stack
 
 KB = load_knowledge()
@@ -91,52 +90,54 @@ def test_generic_webhook_through_the_real_stack(live_stack: Stack) -> None:
     assert httpx.post(live_stack.gateway + "/sms/inbound", content=body, headers=headers).status_code == 403
 
 
-def test_two_gateways_on_one_redis_store_treat_a_number_as_one(live_stack: Stack, tmp_path: Path) -> None:
+def test_two_gateways_on_one_redis_store_treat_a_number_as_one(
+    live_stack: Stack, tmp_path: Path, redis_url: str
+) -> None:
     """API_SMS_DB=redis://…: an opt-out, a delivery and a conversation seen by one gateway hold on
     the other, as behind a load balancer; Redis keeps only hashes."""
     number = f"+1777{int(time.time() * 1000) % 10**7:07d}"
     ports = [stack.free_port(), stack.free_port()]
     gateways = [f"http://127.0.0.1:{port}" for port in ports]
     processes: list[subprocess.Popen[bytes]] = []
-    with redis_server(tmp_path) as url:
-        env = stack.gateway_env(
-            secret=live_stack.secret,
-            rasa_port=int(urlsplit(live_stack.rasa).port or 0),
-            rasa_token=live_stack.rasa_token,
-            actions_port=int(urlsplit(live_stack.actions).port or 0),
-        ) | {
-            "API_TWILIO_AUTH_TOKEN": live_stack.twilio_token,
-            "API_PUBLIC_URL": live_stack.public_url,
-            "API_RATE_LIMIT_PER_MINUTE": "0",
-            "API_SMS_DB": url,
-        }
-        try:
-            for port in ports:
-                with (tmp_path / f"gateway-{port}.log").open("wb") as log:
-                    processes.append(stack.start_gateway(port, host="127.0.0.1", env=env, log=log))
-            for gateway, process in zip(gateways, processes, strict=True):
-                stack.wait_ready("gateway", f"{gateway}/readyz", process)
-            one, two = gateways
-            assert "START" in twilio(live_stack, number, "STOP", "SMr1", gateway=one)[0]
-            assert twilio(live_stack, number, "What is an ITIN?", "SMr2", gateway=two) == []
-            assert "STOP" in twilio(live_stack, number, "START", "SMr3", gateway=two)[0]
-            [first] = twilio(live_stack, number, "ITIN là gì vậy?", "SMr4", gateway=one)
-            assert " ".join(KB.topic("for-me.itin").text["vi"].short.split())[:60] in " ".join(first.split())  # type: ignore[union-attr]
-            assert twilio(live_stack, number, "ITIN là gì vậy?", "SMr4", gateway=two) == [first]  # a retry
-            client = redis.Redis.from_url(url)
-            keys = [key.decode() for key in client.keys("*")]
-            assert sorted(k.rsplit(":", 1)[0] for k in keys if ":conversation:" in k or ":delivery:" in k) == [
-                "aclara:sms:conversation",
-                "aclara:sms:delivery",
-                "aclara:sms:delivery",
-                "aclara:sms:delivery",
-                "aclara:sms:delivery",
-            ]
-            stored = [client.get(k) or b"" for k in keys if ":conversation:" in k or ":delivery:" in k]
-            stored += [*client.smembers("aclara:sms:optout"), *client.zrange("aclara:sms:active", 0, -1)]
-            everything = b"\n".join(stored) + "\n".join(keys).encode()
-            assert number[2:].encode() not in everything and "gì vậy".encode() not in everything
-            client.close()
-        finally:
-            for process in processes:
-                stack.stop(process)
+    env = stack.gateway_env(
+        secret=live_stack.secret,
+        rasa_port=int(urlsplit(live_stack.rasa).port or 0),
+        rasa_token=live_stack.rasa_token,
+        actions_port=int(urlsplit(live_stack.actions).port or 0),
+    ) | {
+        "API_TWILIO_AUTH_TOKEN": live_stack.twilio_token,
+        "API_PUBLIC_URL": live_stack.public_url,
+        "API_RATE_LIMIT_PER_MINUTE": "0",
+        "API_SMS_DB": redis_url,
+    }
+    try:
+        for port in ports:
+            with (tmp_path / f"gateway-{port}.log").open("wb") as log:
+                processes.append(stack.start_gateway(port, host="127.0.0.1", env=env, log=log))
+        for gateway, process in zip(gateways, processes, strict=True):
+            stack.wait_ready("gateway", f"{gateway}/readyz", process)
+        one, two = gateways
+        assert "START" in twilio(live_stack, number, "STOP", "SMr1", gateway=one)[0]
+        assert twilio(live_stack, number, "What is an ITIN?", "SMr2", gateway=two) == []
+        assert "STOP" in twilio(live_stack, number, "START", "SMr3", gateway=two)[0]
+        [first] = twilio(live_stack, number, "ITIN là gì vậy?", "SMr4", gateway=one)
+        assert " ".join(KB.topic("for-me.itin").text["vi"].short.split())[:60] in " ".join(first.split())  # type: ignore[union-attr]
+        assert twilio(live_stack, number, "ITIN là gì vậy?", "SMr4", gateway=two) == [first]  # a retry
+        client = redis.Redis.from_url(redis_url)
+        keys = [key.decode() for key in client.keys("*")]
+        kept = [k for k in keys if ":conversation:" in k or ":delivery:" in k]
+        assert sorted(k.rsplit(":", 1)[0] for k in kept) == [
+            "aclara:sms:conversation",
+            "aclara:sms:delivery",
+            "aclara:sms:delivery",
+            "aclara:sms:delivery",
+            "aclara:sms:delivery",
+        ]
+        stored = [client.get(k) or b"" for k in kept]
+        stored += [*client.smembers("aclara:sms:optout"), *client.zrange("aclara:sms:active", 0, -1)]
+        everything = b"\n".join(stored) + "\n".join(keys).encode()
+        assert number[2:].encode() not in everything and "gì vậy".encode() not in everything
+        client.close()
+    finally:
+        for process in processes:
+            stack.stop(process)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 import httpx
@@ -20,7 +19,6 @@ from api.smstext import gsm_friendly
 from knowledge import load_knowledge
 from knowledge.sms import sms_segments
 from tests.conftest import SECRET, FakeRasa
-from tests.redis_server import redis_server
 from tools.stack import free_port
 
 KB = load_knowledge()
@@ -305,12 +303,6 @@ def test_identifying_numbers_never_reach_rasa_or_the_store_and_the_person_is_tol
     store = sms.app.state.sms_store  # type: ignore[attr-defined]
     dump = "\n".join(store._db.iterdump())
     assert "912-70-1234" not in dump and "912701234" not in dump
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    with redis_server(tmp_path) as url:
-        yield url
 
 
 def test_gateways_sharing_a_redis_store_share_opt_outs_pages_and_deliveries(
